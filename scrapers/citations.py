@@ -1,0 +1,103 @@
+"""Documents an article cites: party form 49-NQ/TW, state form 30/2020/NĐ-CP, with the
+type word, date and issuer the text gives. A party code is only unique with its date."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .gazetteer import load_json
+from .record import Document
+
+_DATA = load_json("citations.json")
+_ABBR = "|".join(sorted(map(re.escape, _DATA["abbreviations"]), key=len, reverse=True))
+_ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-ZĐ0-9&][A-Za-zĐđ0-9&]*)*"
+_PARTY = rf"(?P<p_num>\d{{1,4}})\s?[-–]\s?(?P<p_type>{_ABBR})\s?/\s?(?P<p_iss>{_ISSUER})"
+_STATE = (rf"(?P<s_num>\d{{1,5}})\s?/\s?(?:(?P<s_year>(?:19|20)\d{{2}})\s?/\s?)?"
+          rf"(?:(?P<s_type>{_ABBR})\s?-\s?)?(?P<s_iss>{_ISSUER})")
+# A bare code (for document numbers): party or state form without named groups.
+CODE = (rf"\d{{1,4}}\s?[-–]\s?(?:{_ABBR})\s?/\s?{_ISSUER}|"
+        rf"\d{{1,5}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?(?:(?:{_ABBR})\s?-\s?)?{_ISSUER}")
+_WORDS = "|".join(w.replace(" ", r"\s+") for w in sorted(_DATA["type_words"], key=len, reverse=True))
+_DATE = r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d{2}"
+_STOP = "|".join(w.replace(" ", r"\s+") for w in _DATA["issuer_stop_words"])
+_TAIL = (rf"(?:\s*,?\s*ngày\s+(?P<date>{_DATE}))?"
+         rf"(?:\s*,?\s*(?:của|do)\s+(?P<issuer>[^,;:.()\n“”\"]{{2,80}}?)"
+         rf"(?=\s+(?:{_STOP})\s|\s*[,;:.()\n“”\"]|\s*$))?")
+CITATION = re.compile(rf"(?P<word>{_WORDS})\s+(?:số\s*:?\s*)?(?:{_PARTY}|{_STATE})(?![\w/-]){_TAIL}")
+BARE = re.compile(rf"(?<![\w/-])(?:{_PARTY})(?![\w/-]){_TAIL}")
+_SHARED = re.compile(r"^\s*(?:,|và|,\s*và)\s*$")
+
+
+@lru_cache(maxsize=1)
+def _party_issuers() -> tuple[str, ...]:
+    return ("TW", "TU", "HU", "QU", "ĐU", "ĐUK", "BCĐ", "BCSĐ", "ĐĐ", "VPTW", "VPTU", "BNCTW", "BNCTU", "BNC", "ThU", "TXU")
+
+
+def _iso(date_text: str | None) -> str | None:
+    from .dates import LONG_DATE, NUM_DATE, _year, make_date
+    if not date_text:
+        return None
+    if m := LONG_DATE.search(date_text):
+        d = make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    elif m := NUM_DATE.search(date_text):
+        d = make_date(_year(m.group(4)), int(m.group(3)), int(m.group(1)))
+    else:
+        d = None
+    return d.isoformat() if d else None
+
+
+def _build(m: re.Match, word: str | None) -> dict:
+    g = m.groupdict()
+    if g.get("p_num"):
+        number, abbr, issuer_code, style = g["p_num"], g["p_type"], g["p_iss"], "party"
+        code = f"{int(number):02d}-{abbr}/{issuer_code}"
+    elif g.get("s_type") and g.get("s_iss") in _party_issuers() and not g.get("s_year"):
+        # '08/NQ-TW': a party document written in the state style.
+        number, abbr, issuer_code, style = g["s_num"], g["s_type"], g["s_iss"], "party"
+        code = f"{int(number):02d}-{abbr}/{issuer_code}"
+    else:
+        number, abbr, issuer_code, style = g["s_num"], g.get("s_type"), g["s_iss"], "state"
+        code = "/".join(x for x in (number, g.get("s_year")) if x) + "/" + (f"{abbr}-" if abbr else "") + issuer_code
+    if word is None:
+        word = _DATA["abbreviations"].get(abbr)
+        if style == "party" and abbr == "TT":
+            word = _DATA["party_tt"]
+    issuer = (g.get("issuer") or "").strip() or None
+    return {"code": code, "type": re.sub(r"\s+", " ", word) if word else None,
+            "date": _iso(g.get("date")), "issuer": issuer}
+
+
+def find_citations(text: str, exclude: set[str] = frozenset()) -> list[dict]:
+    """Citations in reading order, one per code+date; a shared 'của X' reaches back over
+    'A và B của X'."""
+    found: list[tuple[int, int, dict]] = []
+    for m in CITATION.finditer(text):
+        found.append((m.start(), m.end(), _build(m, m.group("word"))))
+    taken = [(s, e) for s, e, _ in found]
+    for m in BARE.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            found.append((m.start(), m.end(), _build(m, None)))
+    found.sort(key=lambda t: t[0])
+    # Walk backwards so chains of three or more inherit too.
+    for i in range(len(found) - 2, -1, -1):
+        (s1, e1, c1), (s2, _, c2) = found[i], found[i + 1]
+        if c1["issuer"] is None and c2["issuer"] and _SHARED.match(text[e1:s2]):
+            c1["issuer"] = c2["issuer"]
+    out: list[dict] = []
+    for _, _, c in found:
+        if c["code"] in exclude:
+            continue
+        # One entry per document: the same code with the same (or an unstated) date.
+        same = next((o for o in out if o["code"] == c["code"]
+                     and (not o["date"] or not c["date"] or o["date"] == c["date"])), None)
+        if same is None:
+            out.append(c)
+        else:
+            for k, v in c.items():
+                same[k] = same[k] or v
+    return out
+
+
+def extract(doc: Document) -> None:
+    text = "\n\n".join(filter(None, [doc.title, doc.doc_subject, doc.body_text()]))
+    doc.citations = find_citations(text, exclude={doc.doc_number} if doc.doc_number else set())

@@ -1,0 +1,188 @@
+"""Dates: header datelines, document date lines, lead datelines, partial dates and year cues.
+
+Numeric Vietnamese forms are read with explicit day-month-year patterns (the order never
+varies); dateparser (languages fixed) takes English pages and anything else.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .gazetteer import load_json
+from .record import Document
+from .text import fold
+
+NUM_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/])")
+LONG_DATE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})", re.IGNORECASE)
+TIME = re.compile(r"(?<![\d/.:])([01]?\d|2[0-3])\s?(?::|h|giờ)\s?([0-5]\d)(?![\d/])", re.IGNORECASE)
+TZ = re.compile(r"[\[(]?\s*(?:GMT|UTC)\s*\+\s*0?7(?::00)?\s*[\])]?|\bICT\b", re.IGNORECASE)
+ENGLISH_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b|"
+                           r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}\b",
+                           re.IGNORECASE)
+YEAR_CUE = re.compile(r"(?<!tháng )(?<!\d )\bnăm\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*(?:19|20)?\d{2})", re.IGNORECASE)
+SENTENCE_START = re.compile(r"(?:^|(?<=[.!?…])\s+)")
+
+
+@dataclass
+class Found:
+    date: dt.date
+    time: tuple[int, int] | None = None
+    start: int = 0
+    end: int = 0
+
+    def iso(self) -> str:
+        if self.time:
+            return dt.datetime(self.date.year, self.date.month, self.date.day, *self.time,
+                               tzinfo=dt.timezone(dt.timedelta(hours=7))).isoformat()
+        return self.date.isoformat()
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    data = load_json("dates.json")
+    words = sorted(data["weekdays"] + data["header_labels"], key=len, reverse=True)
+    lead = "|".join(sorted(data["lead_time_words"], key=len, reverse=True))
+    rel = "|".join(data["lead_relative"])
+    return {
+        "min_year": data["min_year"],
+        "filler": re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE),
+        "lead": re.compile(
+            rf"(?:(?P<tod>{lead})(?:\s+(?:{rel}))?\s*[,(]?\s*(?:ngày\s+)?|\(\s*)"
+            r"(?P<d>\d{1,2})\s?(?P<sep>[/.\-])\s?(?P<m>\d{1,2})(?:\s?(?P=sep)\s?(?P<y>\d{4}|\d{2}))?(?![\d/])\s*\)?",
+            re.IGNORECASE),
+    }
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    # Two-digit years occur on stamps ("03/6/22"): the archive spans 1945 onwards.
+    return year + 2000 if len(text) == 2 else year
+
+
+def make_date(year: int, month: int, day: int) -> dt.date | None:
+    """A real calendar date in the archive's span, else None (placeholders such as 01/01/0001)."""
+    if not _cues()["min_year"] <= year <= dt.date.today().year + 1:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[Found]:
+    """Every full date (day, month, year) in the text, with a time when one stands next to it."""
+    found: list[Found] = []
+    for m in NUM_DATE.finditer(text):
+        d = make_date(_year(m.group(4)), int(m.group(3)), int(m.group(1)))
+        if d:
+            found.append(Found(d, None, m.start(), m.end()))
+    for m in LONG_DATE.finditer(text):
+        d = make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if d:
+            found.append(Found(d, None, m.start(), m.end()))
+    for m in ENGLISH_MONTH.finditer(text):
+        d = _dateparser(m.group(0), ["en"])
+        if d:
+            found.append(Found(d, None, m.start(), m.end()))
+    found.sort(key=lambda f: f.start)
+    for f in found:
+        near = TIME.search(text, max(0, f.start - 12), min(len(text), f.end + 14))
+        if near:
+            f.time = (int(near.group(1)), int(near.group(2)))
+    return found
+
+
+def _dateparser(text: str, languages: list[str]) -> dt.date | None:
+    import dateparser  # imported lazily: it costs half a second and is rarely needed
+
+    parsed = dateparser.parse(text, languages=languages, settings={"DATE_ORDER": "DMY",
+                                                                  "REQUIRE_PARTS": ["day", "month", "year"]})
+    return make_date(parsed.year, parsed.month, parsed.day) if parsed else None
+
+
+def dateline(text: str) -> tuple[Found, str] | None:
+    """A short block that is only a date (and time, weekday, labels, maybe a name):
+    returns the date and what remains (a byline name, or '')."""
+    if len(text.split()) > 16:
+        return None
+    dates = find_dates(text)
+    if len(dates) != 1:
+        return None
+    rest = text[:dates[0].start] + " " + text[dates[0].end:]
+    rest = TZ.sub(" ", TIME.sub(" ", rest))
+    rest = _cues()["filler"].sub(" ", rest)
+    rest = re.sub(r"[\s,|·•:\-–—/\[\]()]+", " ", rest).strip()
+    return dates[0], rest
+
+
+def lead_date(text: str) -> tuple[int, int, int | None, str] | None:
+    """'Chiều 14/7', 'Ngày 9/12', 'Sáng nay (27/3)', 'Ngày 21/02/2022': at a sentence start
+    in the lead. Returns (day, month, year or None, matched text)."""
+    pattern = _cues()["lead"]
+    for start in SENTENCE_START.finditer(text):
+        m = pattern.match(text, start.end())
+        if not m or not (m.group("tod") or m.group(0).lstrip().startswith("(")):
+            continue
+        day, month = int(m.group("d")), int(m.group("m"))
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            continue
+        year = _year(m.group("y")) if m.group("y") else None
+        return day, month, year, m.group(0).strip()
+    return None
+
+
+def year_cues(text: str) -> Counter:
+    """Years the text speaks of as 'năm 2021' (not inside full dates, not periods)."""
+    return Counter(int(m.group(1)) for m in YEAR_CUE.finditer(text))
+
+
+def resolve(doc: Document, published: Found | None, issued: Found | None) -> None:
+    """Choose the article's one date and say on what it rests."""
+    if published:
+        doc.date, doc.date_basis = published.iso(), "published"
+        return
+    if issued:
+        doc.date, doc.date_basis = issued.iso(), "issued"
+        return
+    lead_text = " ".join(b.text for b in doc.blocks[:3])
+    lead = lead_date(lead_text)
+    if lead:
+        day, month, year, said = lead
+        if year is None:
+            year = _year_from_cues(doc, said)
+        if year is not None:
+            d = make_date(year, month, day)
+            if d:
+                doc.date, doc.date_basis = d.isoformat(), "event"
+                return
+        doc.date_text = said
+    if doc.received and doc.received.get("date"):
+        doc.date, doc.date_basis = doc.received["date"], "received"
+        return
+    doc.date = None
+    doc.flag("date-missing", "date",
+             "Không xác định được ngày (thiếu năm hoặc không có ngày"
+             + (f"; văn bản chỉ ghi “{doc.date_text}”" if doc.date_text else "")
+             + "). Điền 'date: YYYY-MM-DD' và 'date_basis', đổi 'status: published', rồi xoá mục này.")
+
+
+def _year_from_cues(doc: Document, said: str) -> int | None:
+    cues = year_cues(doc.body_text())
+    if doc.title:
+        cues.update(year_cues(doc.title))
+    if not cues:
+        return None
+    ranked = cues.most_common()
+    best = max(y for y, n in ranked if n == ranked[0][1])
+    if len(ranked) > 1:
+        doc.flag("date-year-inferred", "date",
+                 f"Năm của “{said}” được suy ra ({best}) từ các năm nhắc trong bài "
+                 f"({', '.join(str(y) for y, _ in ranked)}). Kiểm tra 'date' rồi xoá mục này.")
+    return best
+
+
+def fold_has_time(text: str) -> bool:
+    return bool(TIME.search(fold(text)))

@@ -1,0 +1,151 @@
+"""`cctp ingest`: raw text documents → Markdown articles under content/."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .gazetteer import gazetteer
+from .pipeline import process
+from .record import Document
+from .sources import SourceError, expand, read_text
+from .write import article_path, atomic_write, edited, render, source_index
+
+
+@dataclass
+class Outcome:
+    doc: Document
+    path: Path
+    state: str      # new | updated | unchanged | kept-edited
+
+
+MESSAGES = {
+    "new": "đã ghi",
+    "updated": "đã cập nhật",
+    "unchanged": "không đổi",
+    "kept-edited": "bỏ qua: tệp đã được biên tập viên sửa, giữ nguyên bản của biên tập viên",
+}
+
+
+def store_raw(path: Path, project: Path, dry_run: bool) -> str:
+    """Keep the raw input inside the project (raw/<folder>/<name>); return its project path."""
+    path = path.resolve()
+    if path.is_relative_to(project):
+        return path.relative_to(project).as_posix()
+    target = project / "raw" / path.parent.name / path.name
+    if target.exists() and target.read_bytes() != path.read_bytes():
+        target = target.with_name(f"{path.stem}-{_short_hash(path)}{path.suffix}")
+    if not dry_run and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return target.relative_to(project).as_posix()
+
+
+def _short_hash(path: Path) -> str:
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+
+
+def _owner(path: Path, sources: dict[str, Path]) -> str | None:
+    return next((sha for sha, p in sources.items() if p == path), None)
+
+
+def ingest_one(path: Path, content: Path, sources: dict[str, Path], planned: dict[Path, str],
+               dry_run: bool) -> Outcome:
+    project = content.resolve().parent
+    doc = process(read_text(path, store_raw(path, project, dry_run)))
+    existing = sources.get(doc.source_sha256)
+    target = article_path(content, doc)
+    taken_by = planned.get(target) or (_owner(target, sources) if target.exists() else None)
+    if target.exists() and taken_by is None and target != existing:
+        taken_by = "?"
+    if taken_by and taken_by != doc.source_sha256:
+        # Same title, another source: keep both, apart.
+        doc.slug = f"{doc.slug}-{doc.source_sha256[:6]}"
+        target = article_path(content, doc)
+    planned[target] = doc.source_sha256
+    text = render(doc)
+    current = existing if existing and existing.exists() else (target if target.exists() else None)
+    if current is not None:
+        old = current.read_text(encoding="utf-8")
+        if current == target and old == text:
+            return Outcome(doc, target, "unchanged")
+        if edited(old):
+            return Outcome(doc, current, "kept-edited")
+    if not dry_run:
+        atomic_write(target, text)
+        if current is not None and current != target:
+            current.unlink()
+    sources[doc.source_sha256] = target
+    return Outcome(doc, target, "updated" if current is not None else "new")
+
+
+def as_json(outcome: Outcome, cwd: Path) -> dict:
+    doc = outcome.doc
+    province = gazetteer().province(doc.province)
+    try:
+        shown = outcome.path.resolve().relative_to(cwd).as_posix()
+    except ValueError:
+        shown = str(outcome.path)
+    return {
+        "source": doc.source_file,
+        "title": doc.title,
+        "date": doc.date,
+        "date_basis": doc.date_basis,
+        "status": doc.status,
+        "lang": doc.lang,
+        "scope": doc.scope,
+        "province": doc.province,
+        "unit_2025": province.unit_2025 if province else None,
+        "author": ", ".join(doc.authors) or None,
+        "authors": doc.authors,
+        "author_affiliation": doc.author_affiliation,
+        "doc_type": doc.doc_type,
+        "topics": doc.topics,
+        "tags": doc.tags,
+        "citations": doc.citations,
+        "doc_number": doc.doc_number,
+        "issuer": doc.issuer if doc.full_text else None,
+        "signer": doc.signer if doc.full_text else None,
+        "signer_title": doc.signer_title,
+        "recipients": doc.recipients,
+        "received": doc.received,
+        "slug": doc.slug,
+        "path": shown,
+        "state": outcome.state,
+        "review": [r.as_dict() for r in doc.review],
+    }
+
+
+def run(paths: list[str], content: Path, dry_run: bool, as_jsonl: bool) -> int:
+    failures = 0
+    try:
+        files = expand(paths)
+    except SourceError as exc:
+        print(f"lỗi: {exc}", file=sys.stderr)
+        return 2
+    sources = source_index(content) if content.exists() else {}
+    planned: dict[Path, str] = {}
+    cwd = Path.cwd().resolve()
+    for path in files:
+        try:
+            outcome = ingest_one(path, content, sources, planned, dry_run)
+        except SourceError as exc:
+            failures += 1
+            print(f"lỗi: {exc}", file=sys.stderr)
+            continue
+        except Exception as exc:  # noqa: BLE001 — one bad document must not stop the batch
+            failures += 1
+            print(f"lỗi: {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        if as_jsonl:
+            print(json.dumps(as_json(outcome, cwd), ensure_ascii=False), flush=True)
+        verb = MESSAGES[outcome.state] + (" (thử, không ghi)" if dry_run and outcome.state in ("new", "updated") else "")
+        print(f"{verb}: {path} → {outcome.path}", file=sys.stderr)
+        for r in outcome.doc.review:
+            print(f"  cần xem: [{r.code}] {r.message}", file=sys.stderr)
+    print(f"{len(files) - failures}/{len(files)} tài liệu xử lý xong" + (f", {failures} lỗi" if failures else ""),
+          file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,71 @@
+"""One raw document → one Document record, through small stages with one job each."""
+from __future__ import annotations
+
+import unicodedata
+
+from slugify import slugify
+
+from . import bylines, citations, classify, clean, dates, parts, places, titles
+from .blocks import normalise, segment
+from .record import Document
+
+SLUG_MAX = 80
+
+
+def take_datelines(doc: Document) -> dates.Found | None:
+    """Date lines at the top ('Thứ Tư, 13/04/2022, 11:01 [GMT+7]', 'Hoàng Anh 18:11, 27/09/2023').
+    A date line above the title without a time is the page header's today, not the article's."""
+    published = None
+    for block in list(doc.blocks[:4]):
+        hit = dates.dateline(block.text)
+        if not hit:
+            continue
+        found, rest = hit
+        index = doc.blocks.index(block)
+        doc.blocks.remove(block)
+        masthead = index == 0 and doc.title is None and found.time is None and len(doc.blocks) > 1
+        if masthead or published:
+            continue
+        published = found
+        if rest and (names := bylines._names(rest)):
+            doc.authors = names
+    return published
+
+
+def detect_language(doc: Document) -> None:
+    letters = [c for c in unicodedata.normalize("NFD", doc.body_text()) if c.isalpha() or unicodedata.combining(c)]
+    marks = sum(1 for c in letters if unicodedata.combining(c)) + doc.body_text().count("đ")
+    if letters and marks / len(letters) < 0.02:
+        doc.lang = "en"
+
+
+def process(doc: Document) -> Document:
+    doc.blocks = segment(normalise(doc.raw))
+    clean.drop_debris(doc)
+    clean.take_tags(doc)
+    parts.take_stamp(doc)
+    parts.take_header(doc)
+    parts.take_recipients(doc)
+    parts.take_signature(doc)
+    published = take_datelines(doc)
+    titles.take_title(doc)
+    published = published or take_datelines(doc)
+    bylines.take_agency_prefix(doc)
+    bylines.take_end_byline(doc)
+    clean.drop_captions(doc)
+    bylines.settle(doc)
+    parts.flag_gaps(doc)
+    detect_language(doc)
+    citations.extract(doc)
+    places.extract(doc)
+    places.qualify_issuer(doc)
+    titles.document_title(doc)
+    titles.derive_title(doc)
+    dates.resolve(doc, published, parts.issued_date(doc))
+    classify.doc_type(doc)
+    classify.assign_topics(doc)
+    if doc.full_text and not doc.doc_number:
+        doc.flag("doc-number-missing", "doc_number",
+                 "Văn bản không ghi số hiệu (có thể mất khi quét). Điền 'doc_number' nếu biết (ví dụ '14-CT/TU') rồi xoá mục này.")
+    doc.slug = slugify(doc.title or "bai-viet", max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    return doc

@@ -1,0 +1,99 @@
+"""The subject province: gazetteer mentions weighed by where they stand (title, lead, body)
+and how (a 'tỉnh'/'Tỉnh ủy' prefix marks an actor); recipients and stamps are already out
+of the body. No province and central bodies in view: a national item."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from .gazetteer import gazetteer, load_json
+from .record import Document
+from .text import fold
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    data = load_json("places.json")
+    names: dict[str, str] = {}
+    for p in gazetteer().provinces:
+        for form in (p.name, *p.variants):
+            short = len(form) < data["short_variant_min_len"] and not re.search(r"[.\-]", form)
+            if not short:
+                names.setdefault(fold(form), p.name)
+    alternation = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    prefixes = "|".join(re.escape(fold(p)) for p in sorted(data["prefixes"], key=len, reverse=True))
+    return {
+        **data,
+        "names": names,
+        "mention": re.compile(rf"(?<![^\W_])(?P<prefix>(?:{prefixes})\s*)?(?P<name>{alternation})(?![^\W_])"),
+        "needs_prefix": {fold(n) for n in data["needs_prefix"]},
+        "not_before": {fold(k): [fold(w) for w in v] for k, v in data["not_before"].items()},
+        "national": re.compile("|".join(re.escape(fold(c)) for c in data["national_cues"])),
+    }
+
+
+def mentions(text: str) -> Counter:
+    """Provinces named in the text, each with 1 + the prefix bonus per mention."""
+    rules = _rules()
+    key = fold(text)
+    aligned = len(key) == len(text)   # folding keeps length for Vietnamese: capitals checkable
+    found: Counter = Counter()
+    for m in rules["mention"].finditer(key):
+        name_key = m.group("name")
+        start, end = m.span("name")
+        if name_key in rules["needs_prefix"] and not m.group("prefix"):
+            continue
+        after = key[end:end + 8].split()
+        if after and after[0] in rules["not_before"].get(name_key, []):
+            continue
+        # "hòa bình" (peace) is not "Hòa Bình": a place name is written with capitals.
+        if aligned and not all(w[:1].isupper() for w in text[start:end].split() if w[:1].isalpha()):
+            continue
+        found[rules["names"][name_key]] += 1 + (rules["weights"]["prefix_bonus"] if m.group("prefix") else 0)
+    return found
+
+
+def extract(doc: Document) -> None:
+    rules = _rules()
+    w = rules["weights"]
+    score: Counter = Counter()
+    for name, n in mentions(doc.title or "").items():
+        score[name] += n * w["title"]
+    for i, block in enumerate(doc.blocks):
+        weight = w["lead"] if i < 2 else w["body"]
+        for name, n in mentions(block.text).items():
+            score[name] += n * weight
+    for extra in (doc.issuer, doc.doc_subject):
+        for name, n in mentions(extra or "").items():
+            score[name] += n * w["lead"]
+    ranked = score.most_common()
+    if ranked and ranked[0][1] >= rules["min_score"]:
+        doc.province, doc.scope = ranked[0][0], "province"
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            doc.flag("province-ambiguous", "province",
+                     f"Bài nhắc nhiều tỉnh ngang nhau ({', '.join(n for n, s in ranked if s == ranked[0][1])}); "
+                     f"đã chọn {doc.province}. Kiểm tra 'province' rồi xoá mục này.")
+        return
+    # The receiving office of a stamped document sits in the issuer's province.
+    fallback = mentions((doc.received or {}).get("office") or "")
+    if fallback:
+        doc.province, doc.scope = fallback.most_common(1)[0][0], "province"
+        return
+    if rules["national"].search(fold(" ".join([doc.title or "", doc.body_text()[:2000]]))):
+        doc.scope = "national"
+        return
+    doc.flag("province-unknown", "province",
+             "Không xác định được tỉnh/thành của bài. Điền 'province' (tên trước 2025, ví dụ 'Bắc Kạn') "
+             "hoặc 'scope: national' cho tin toàn quốc, rồi xoá mục này.")
+
+
+def qualify_issuer(doc: Document) -> None:
+    """'Ban Thường vụ Tỉnh ủy' + the province → 'Ban Thường vụ Tỉnh ủy Bình Định'."""
+    if not doc.issuer:
+        return
+    if m := re.match(r"^(.*?)\s*\(((?:khóa|khoá|nhiệm kỳ)\s[^)]*)\)$", doc.issuer, re.IGNORECASE):
+        doc.issuer, doc.issuer_term = m.group(1), m.group(2)
+    if doc.province and not mentions(doc.issuer) and \
+            re.search(r"\b(?:Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|UBND tỉnh|Ủy ban nhân dân tỉnh)$", doc.issuer):
+        doc.issuer = f"{doc.issuer} {doc.province}"

@@ -1,0 +1,38 @@
+"""Text normalisation shared by every stage: NFC, and a folding key for matching."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+# Old-style placement puts the tone on the second vowel of an open oa/oe/uy syllable
+# ("hoà", "uỷ"); the new style on the first ("hòa", "ủy"). Both are in daily use, often in
+# one text, so the folding key moves it to one place (the second vowel).
+_NEW_STYLE = re.compile(rf"([oO])([{_TONES}])([aAeE])(?![^\W\d_])|([uU])([{_TONES}])([yY])(?![^\W\d_])")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Matching key: NFC, case-folded, tone placement unified (Hòa = Hoà, ủy = uỷ)."""
+    decomposed = unicodedata.normalize("NFD", text)
+
+    def _move(m: re.Match) -> str:
+        if m.group(1):
+            return m.group(1) + m.group(3) + m.group(2)
+        return m.group(4) + m.group(6) + m.group(5)
+
+    decomposed = _NEW_STYLE.sub(_move, decomposed)
+    return unicodedata.normalize("NFC", decomposed).casefold()
+
+
+def strip_diacritics(text: str) -> str:
+    """ASCII-ish key: 'Đắk Lắk' → 'dak lak' (đ folded too)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def collapse_spaces(text: str) -> str:
+    return re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+", " ", text).strip()

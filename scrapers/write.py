@@ -1,0 +1,149 @@
+"""Last stage: a Document as a Markdown file with YAML front matter, written safely.
+
+The file carries a checksum of itself, so a re-run can tell an editor's change from its
+own earlier output: the editor's text always wins.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from .record import Block, Document
+
+INGEST_VERSION = 1
+_CHECKSUM = re.compile(r"^(  checksum: )([0-9a-f]{64})$", re.MULTILINE)
+_MD_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d+[.)]\s|={3,}|-{3,}|\|)")
+_SHA_LINE = re.compile(r"^  sha256: ([0-9a-f]{64})$", re.MULTILINE)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _list(dumper: yaml.SafeDumper, value: list):
+    # Short lists of plain values read best on one line; citations, recipients and
+    # review reasons one entry per line.
+    flow = all(isinstance(v, (str, int, float)) for v in value) and len(repr(value)) < 100
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+def _dict(dumper: yaml.SafeDumper, value: dict):
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=False)
+
+
+_Dumper.add_representer(str, _str)
+_Dumper.add_representer(list, _list)
+_Dumper.add_representer(dict, _dict)
+
+
+def front_matter(doc: Document) -> dict:
+    """The fields in their fixed order (see docs/front-matter.md); empty optionals left out."""
+    meta: dict = {
+        "title": doc.title,
+        "slug": doc.slug,
+        "date": doc.date,
+        "date_basis": doc.date_basis,
+        "status": doc.status,
+        "lang": doc.lang,
+        "scope": doc.scope,
+        "province": doc.province,
+        "doc_type": doc.doc_type,
+        "authors": doc.authors,
+        "author_affiliation": doc.author_affiliation,
+        "topics": doc.topics,
+        "tags": doc.tags,
+        "citations": doc.citations,
+    }
+    if doc.full_text:
+        meta.update({
+            "doc_number": doc.doc_number,
+            "issuer": doc.issuer,
+            "signer": doc.signer,
+            "signer_title": doc.signer_title,
+            "recipients": doc.recipients,
+            "received": doc.received,
+        })
+    meta["source"] = {"file": doc.source_file, "url": doc.source_url,
+                      "sha256": doc.source_sha256, "retrieved": doc.retrieved}
+    meta["review"] = [r.as_dict() for r in doc.review]
+    if not doc.date:
+        del meta["date"], meta["date_basis"]
+    for key in ("author_affiliation", "doc_number", "issuer", "signer", "signer_title", "received"):
+        if meta.get(key) is None:
+            meta.pop(key, None)
+    return meta
+
+
+def _escape(text: str) -> str:
+    return "\\" + text if _MD_START.match(text) else text
+
+
+def body(blocks: list[Block]) -> str:
+    """Paragraphs, numbered clauses and lists as Markdown; consecutive items form one list."""
+    out: list[str] = []
+    for i, block in enumerate(blocks):
+        if block.kind == "item":
+            line = "- " + re.sub(r"^[-–•*+]\s+", "", block.text)
+            joined = i > 0 and blocks[i - 1].kind == "item"
+            out.append(("\n" if joined else "\n\n") + line if out else line)
+            continue
+        text = {"heading": "## " + block.text, "numbered": block.text}.get(block.kind, _escape(block.text))
+        out.append(("\n\n" if out else "") + text)
+    return "".join(out) + "\n"
+
+
+def render(doc: Document) -> str:
+    meta = yaml.dump(front_matter(doc), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=10**6)
+    meta += f"ingest:\n  version: {INGEST_VERSION}\n  checksum: {'0' * 64}\n"
+    text = f"---\n{meta}---\n\n{body(doc.blocks)}"
+    return _CHECKSUM.sub(lambda m: m.group(1) + checksum(text), text)
+
+
+def checksum(text: str) -> str:
+    """sha256 of the file with its own checksum value blanked."""
+    blank = _CHECKSUM.sub(lambda m: m.group(1), text)
+    return hashlib.sha256(blank.encode("utf-8")).hexdigest()
+
+
+def edited(text: str) -> bool:
+    """True when the file is no longer what the ingest wrote (or never was)."""
+    m = _CHECKSUM.search(text)
+    return m is None or m.group(2) != checksum(text)
+
+
+def source_index(content: Path) -> dict[str, Path]:
+    """sha256 of each raw source → the article file made from it."""
+    index: dict[str, Path] = {}
+    for path in sorted(content.rglob("*.md")):
+        head = path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
+        if m := _SHA_LINE.search(head):
+            index.setdefault(m.group(1), path)
+    return index
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so no half-written file is ever seen."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def article_path(content: Path, doc: Document) -> Path:
+    folder = doc.date[:4] if doc.date else "undated"
+    return content / "articles" / folder / f"{doc.slug}.md"
