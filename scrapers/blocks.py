@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .record import Block
-from .text import nfc
+from .text import is_caps, nfc
 
 _SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -39,6 +39,9 @@ def _kind(line: str) -> str:
 def _continues(prev: str, line: str, wrap_width: int) -> bool:
     """Whether `line` is the hard-wrapped continuation of `prev` (same paragraph)."""
     if _kind(line) != "para" or _END_PUNCT.search(prev):
+        return False
+    # A heading in capitals ("KẾ HOẠCH") stands alone above its subject line.
+    if is_caps(prev) != is_caps(line):
         return False
     if _starts_lower(line) or line[:1] in ",;)":
         return True

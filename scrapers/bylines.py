@@ -17,7 +17,7 @@ def _cues() -> dict:
     agencies = alt(data["agencies"])
     return {
         "label": re.compile(rf"^(?:{alt(data['author_labels'])})\s*:\s*(?P<name>.+)$", re.IGNORECASE),
-        "source": re.compile(rf"^\(?\s*(?:{alt(data['source_labels'])})\s*:?\s+(?P<name>[^().,;:!?]{2,60}?)\s*\)?\.?$", re.IGNORECASE),
+        "source": re.compile(rf"^\(?\s*(?:{alt(data['source_labels'])})\s*:?\s+(?P<name>[^().,;:!?]{{2,60}}?)\s*\)?\.?$", re.IGNORECASE),
         "prefix": re.compile(rf"^\(?(?P<tag>{agencies})\)?\s*[-–—]\s+(?=\S)"),
         "agencies": {fold(a) for a in data["agencies"]},
         "collective": {fold(c) for c in data["collective"]},

@@ -34,16 +34,9 @@ def _party_issuers() -> tuple[str, ...]:
 
 
 def _iso(date_text: str | None) -> str | None:
-    from .dates import LONG_DATE, NUM_DATE, _year, make_date
-    if not date_text:
-        return None
-    if m := LONG_DATE.search(date_text):
-        d = make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    elif m := NUM_DATE.search(date_text):
-        d = make_date(_year(m.group(4)), int(m.group(3)), int(m.group(1)))
-    else:
-        d = None
-    return d.isoformat() if d else None
+    from .dates import find_dates
+    found = find_dates(date_text) if date_text else []
+    return found[0].date.isoformat() if found else None
 
 
 def _build(m: re.Match, word: str | None) -> dict:

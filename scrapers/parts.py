@@ -9,11 +9,11 @@ from functools import lru_cache
 
 from .citations import CODE
 from .clean import plain
-from .dates import LONG_DATE, NUM_DATE, _year, make_date
+from .dates import Found, _year, find_dates, make_date
 from .gazetteer import load_json
 from .record import Block, Document
-from .text import fold
-from .truecase import is_caps, truecase
+from .text import fold, is_caps
+from .truecase import truecase
 
 _DOC_NUMBER = re.compile(r"^Số\s*:?\s*(" + CODE + r")\s*$", re.IGNORECASE)
 _PLACE_DATE = re.compile(r"^(?P<place>[^\d,]{2,40}),\s*(?P<date>ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})\.?$",
@@ -99,18 +99,10 @@ def take_header(doc: Document) -> None:
     doc.blocks = [b for b in doc.blocks[end:] if b.text != doc.place_date]
 
 
-def issued_date(doc: Document):
+def issued_date(doc: Document) -> Found | None:
     """The document's own date, from its place-date line ("Hà Nội, ngày 6 tháng 2 năm 2017")."""
-    from .dates import Found
-    if not doc.place_date:
-        return None
-    m = LONG_DATE.search(doc.place_date) or None
-    if m:
-        d = make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return Found(d) if d else None
-    m = NUM_DATE.search(doc.place_date)
-    d = m and make_date(_year(m.group(4)), int(m.group(3)), int(m.group(1)))
-    return Found(d) if d else None
+    found = find_dates(doc.place_date) if doc.place_date else []
+    return Found(found[0].date) if found else None
 
 
 def take_recipients(doc: Document) -> None:

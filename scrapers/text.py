@@ -36,3 +36,9 @@ def strip_diacritics(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     return re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+", " ", text).strip()
+
+
+def is_caps(text: str) -> bool:
+    """Printed in capitals (headings, stamps, signature blocks): every letter upper case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from .record import Document
-from .truecase import Casing, is_caps, truecase
-from .text import fold
+from .truecase import Casing, truecase
+from .text import fold, is_caps
 
 MAX_TITLE_WORDS = 40
 DERIVED_WORDS = 30

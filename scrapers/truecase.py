@@ -10,15 +10,10 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from .gazetteer import gazetteer, load_json
-from .text import fold
+from .text import fold, is_caps
 
 _EDGE = re.compile(r"^([(\[“\"'«]*)(.*?)([)\]”\"'».,:;!?]*)$")
 MAX_N = 8
-
-
-def is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _key(tokens: list[str]) -> str:

@@ -1,0 +1,199 @@
+"""`cctp check`: every file under content/ is valid before Pelican sees it.
+
+pelican-yaml-metadata only logs a YAML error and builds the page with no metadata, so
+everything that would silently break the site is an error here, with file, line, field
+and an example of a right value. Open review reasons and drafts are warnings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .gazetteer import doc_types, gazetteer, topics
+
+FRONT = re.compile(r"\A---\n(?P<meta>.*?\n)---\n", re.DOTALL)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CHOICES = {
+    "status": ("published", "draft"),
+    "date_basis": ("published", "event", "issued", "received"),
+    "lang": ("vi", "en"),
+    "scope": ("province", "national", "unknown"),
+}
+REQUIRED_ARTICLE = ("title", "slug", "status", "lang", "doc_type", "source")
+REQUIRED_PAGE = ("title", "slug")
+
+
+@dataclass
+class Finding:
+    path: Path
+    line: int
+    field: str
+    message: str
+    example: str = ""
+    error: bool = True
+
+    def __str__(self) -> str:
+        kind = "lỗi" if self.error else "cảnh báo"
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        field = f" [{self.field}]" if self.field else ""
+        tail = f" Ví dụ đúng: {self.example}" if self.example else ""
+        return f"{kind}: {where}:{field} {self.message}{tail}"
+
+
+def _line_of(meta_text: str, key: str) -> int:
+    """Line (in the file) where a top-level key is set; the front matter starts on line 2."""
+    for i, line in enumerate(meta_text.split("\n")):
+        if re.match(rf"^{re.escape(key)}\s*:", line):
+            return i + 2
+    return 1
+
+
+def _iso(value) -> str | None:
+    """The value as an ISO string when it is a valid date or date-time, else None."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            if ISO_DATE.match(value):
+                dt.date.fromisoformat(value)
+                return value
+            if ISO_DATETIME.match(value):
+                dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return value
+        except ValueError:
+            return None
+    return None
+
+
+def check_file(path: Path, is_page: bool) -> tuple[list[Finding], dict | None]:
+    """Findings for one file, and its metadata when it could be read."""
+    out: list[Finding] = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [Finding(path, 0, "", f"tệp không phải UTF-8 ({exc.reason}).")], None
+    for number, line in enumerate(text.split("\n"), 1):
+        if not unicodedata.is_normalized("NFC", line):
+            out.append(Finding(path, number, "", "văn bản chưa chuẩn hoá Unicode NFC (dấu tách rời).",
+                               "chạy lại 'cctp ingest' hoặc lưu tệp với chuẩn NFC"))
+            break
+    m = FRONT.match(text)
+    if not m:
+        out.append(Finding(path, 1, "", "thiếu phần thông tin đầu bài giữa hai dòng '---'.",
+                           "---\\ntitle: …\\nslug: …\\n---"))
+        return out, None
+    meta_text = m.group("meta")
+    try:
+        meta = yaml.safe_load(meta_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        out.append(Finding(path, line, "", f"YAML sai cú pháp: {problem}.",
+                           "đặt chuỗi có dấu ':' trong ngoặc đơn, ví dụ title: 'Thái Nguyên: Triển khai …'"))
+        return out, None
+    if not isinstance(meta, dict):
+        out.append(Finding(path, 2, "", "phần thông tin đầu bài phải là các dòng 'khoá: giá trị'.", "title: …"))
+        return out, None
+
+    def err(key: str, message: str, example: str = "", error: bool = True) -> None:
+        out.append(Finding(path, _line_of(meta_text, key.split(".")[0]), key, message, example, error))
+
+    for key in REQUIRED_PAGE if is_page else REQUIRED_ARTICLE:
+        if meta.get(key) in (None, "", []):
+            err(key, "thiếu trường bắt buộc.", {"title": "title: Tiêu đề bài", "slug": "slug: tieu-de-bai",
+                                                 "status": "status: published", "lang": "lang: vi",
+                                                 "doc_type": "doc_type: news", "source": "source: {file: raw/…}"}[key])
+    if meta.get("slug") and not SLUG.match(str(meta["slug"])):
+        err("slug", f"'{meta['slug']}' không hợp lệ: chỉ chữ thường không dấu, số và '-'.", "slug: thai-nguyen-trien-khai-de-an")
+    for key, allowed in CHOICES.items():
+        if key in meta and meta[key] is not None and meta[key] not in allowed:
+            err(key, f"giá trị '{meta[key]}' không hợp lệ; chọn một trong: {', '.join(allowed)}.", f"{key}: {allowed[0]}")
+    if is_page:
+        return out, meta
+
+    date = meta.get("date")
+    if date is None:
+        if meta.get("status") != "draft":
+            err("date", "bài đã xuất bản phải có ngày.", "date: 2022-04-13 (hoặc để status: draft)")
+    elif _iso(date) is None:
+        err("date", f"'{date}' không phải ngày ISO 8601.", "date: 2022-04-13 hoặc date: '2022-04-13T11:01:00+07:00'")
+    elif not meta.get("date_basis"):
+        err("date_basis", "thiếu căn cứ của ngày.", "date_basis: published")
+    if meta.get("doc_type") and meta["doc_type"] not in doc_types():
+        err("doc_type", f"loại văn bản '{meta['doc_type']}' không có trong danh mục.", f"doc_type: news  (một trong: {', '.join(doc_types())})")
+    province = meta.get("province")
+    if province:
+        known = gazetteer().province(str(province))
+        if known is None:
+            err("province", f"'{province}' không phải tỉnh/thành (trước 2025) trong danh mục.", "province: Bắc Kạn")
+        elif known.name != province:
+            err("province", f"hãy dùng tên chuẩn '{known.name}' thay cho '{province}'.", f"province: {known.name}")
+    for key in ("topics", "tags", "authors", "recipients"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], list):
+            err(key, "phải là một danh sách.", f"{key}: [a, b]")
+    for topic in meta.get("topics") or []:
+        if topic not in topics():
+            err("topics", f"chủ đề '{topic}' không có trong danh mục.", f"topics: [{next(iter(topics()))}]")
+    for i, c in enumerate(meta.get("citations") or []):
+        if not isinstance(c, dict) or not c.get("code"):
+            err("citations", f"trích dẫn thứ {i + 1} thiếu 'code'.", "- code: 49-NQ/TW")
+        elif c.get("date") is not None and _iso(c["date"]) is None:
+            err("citations", f"ngày của {c['code']} ('{c['date']}') không phải ngày ISO.", "date: '2005-06-02'")
+    source = meta.get("source")
+    if source is not None and not (isinstance(source, dict) and (source.get("file") or source.get("url"))):
+        err("source", "nguồn phải có 'file' hoặc 'url'.", "source: {file: raw/seeds/000.txt, url: null}")
+    for reason in meta.get("review") or []:
+        msg = reason.get("message", reason) if isinstance(reason, dict) else reason
+        err("review", f"cần biên tập viên xem: {msg}", error=False)
+    if meta.get("status") == "draft":
+        err("status", "bài nháp: không xuất bản cho đến khi đổi thành 'status: published'.", error=False)
+    return out, meta
+
+
+def check_tree(content: Path) -> list[Finding]:
+    findings: list[Finding] = []
+    slugs: dict[str, Path] = {}
+    sources: dict[str, Path] = {}
+    for path in sorted(content.rglob("*.md")):
+        is_page = "pages" in path.relative_to(content).parts[:1]
+        found, meta = check_file(path, is_page)
+        findings.extend(found)
+        if not meta:
+            continue
+        slug = meta.get("slug")
+        if slug:
+            key = ("page:" if is_page else "") + str(slug)
+            if key in slugs:
+                findings.append(Finding(path, 0, "slug", f"slug '{slug}' trùng với {slugs[key]}.", f"slug: {slug}-2"))
+            slugs.setdefault(key, path)
+        source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+        for ident in filter(None, (source.get("sha256"), source.get("url"))):
+            if ident in sources:
+                findings.append(Finding(path, 0, "source", f"cùng nguồn với {sources[ident]} (bài trùng).",
+                                        "xoá một trong hai bài"))
+            sources.setdefault(ident, path)
+    return findings
+
+
+def run(content: Path) -> int:
+    if not content.is_dir():
+        print(f"lỗi: không có thư mục nội dung '{content}'", file=sys.stderr)
+        return 2
+    findings = check_tree(content)
+    errors = [f for f in findings if f.error]
+    for f in findings:
+        print(f, file=sys.stderr)
+    files = sum(1 for _ in content.rglob("*.md"))
+    print(f"đã kiểm tra {files} tệp: {len(errors)} lỗi, {len(findings) - len(errors)} cảnh báo", file=sys.stderr)
+    return 1 if errors else 0

@@ -1,0 +1,227 @@
+"""Each stage on the kinds of input real documents bring, beyond the five seeds."""
+import json
+
+import pytest
+
+from helpers import ROOT, run
+from scrapers.blocks import normalise, segment
+from scrapers.citations import find_citations
+from scrapers.dates import dateline, lead_date, year_cues
+from scrapers.places import mentions
+from scrapers.text import fold, nfc, strip_diacritics
+from scrapers.truecase import truecase
+
+BODY = ("Ban Chỉ đạo Cải cách tư pháp tỉnh họp đánh giá kết quả thực hiện nhiệm vụ năm 2023, "
+        "triển khai nhiệm vụ trọng tâm và chỉ đạo các cơ quan tư pháp phối hợp chặt chẽ.")
+
+
+# --- text ---------------------------------------------------------------------------
+
+def test_fold_unifies_tone_placement_case_and_composition():
+    assert fold("Hòa Bình") == fold("Hoà Bình") == fold("HOÀ BÌNH")
+    assert fold("Tỉnh ủy") == fold("Tỉnh uỷ")
+    assert fold(nfc("Thanh Hoá")) == fold("Thanh Hóa")
+    import unicodedata
+    assert fold(unicodedata.normalize("NFD", "Đắk Lắk")) == fold("Đắk Lắk")
+    assert fold("Hoàng") != fold("Hoàn")
+    assert strip_diacritics("Đắk Lắk") == "dak lak"
+
+
+# --- blocks and cleaning ------------------------------------------------------------
+
+def test_hard_wrapped_lines_join_and_paragraphs_stay():
+    raw = ("Tiêu đề bài viết về cải cách tư pháp\n\nBan Chỉ đạo Cải cách tư pháp tỉnh đã tổ chức hội nghị\n"
+           "sơ kết công tác năm 2023 với sự tham dự của\nđại biểu các cơ quan tư pháp.\nĐoạn thứ hai bắt đầu ở đây.\n")
+    blocks = segment(normalise(raw))
+    assert [b.text for b in blocks] == [
+        "Tiêu đề bài viết về cải cách tư pháp",
+        "Ban Chỉ đạo Cải cách tư pháp tỉnh đã tổ chức hội nghị sơ kết công tác năm 2023 với sự tham dự của "
+        "đại biểu các cơ quan tư pháp.",
+        "Đoạn thứ hai bắt đầu ở đây."]
+
+
+def test_debris_captions_and_credits_go_but_text_stays():
+    raw = ("Skip to main content\nTrang chủ\nHội nghị sơ kết cải cách tư pháp tỉnh Nghệ An\n\n"
+           f"Sáng 12/3/2024, {BODY}\n\nĐồng chí Nguyễn Văn A phát biểu tại hội nghị\nẢnh: Minh Hà\n\n"
+           f"Hội nghị thống nhất nhiều giải pháp. {BODY}\n\nChia sẻ\nIn bài\nLượt xem: 1.234\n"
+           "Tin liên quan\nTin khác về chủ đề khác ở tỉnh Cà Mau\nMột tin khác nữa\n")
+    doc = run(raw)
+    body = doc.body_text()
+    for gone in ("Skip", "Trang chủ", "Ảnh: Minh Hà", "phát biểu tại hội nghị", "Chia sẻ", "In bài", "Lượt xem", "Cà Mau"):
+        assert gone not in body
+    assert "Hội nghị thống nhất nhiều giải pháp." in body
+    assert doc.authors == [] and doc.province == "Nghệ An"
+
+
+# --- dates --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, iso, rest", [
+    ("Thứ Tư, 13/04/2022, 11:01 [GMT+7]", "2022-04-13T11:01:00+07:00", ""),
+    ("17:03, 10/03/2023", "2023-03-10T17:03:00+07:00", ""),
+    ("14/11/2015 08:53 GMT+7", "2015-11-14T08:53:00+07:00", ""),
+    ("Hoàng Anh 18:11, 27/09/2023", "2023-09-27T18:11:00+07:00", "Hoàng Anh"),
+    ("Cập nhật lúc 08:30 ngày 21/02/2022", "2022-02-21T08:30:00+07:00", ""),
+    ("Thứ Hai, 25-11-2019, 09:39", "2019-11-25T09:39:00+07:00", ""),
+    ("26.12.2023", "2023-12-26", ""),
+    ("Thứ 5, ngày 15 tháng 4 năm 2021", "2021-04-15", ""),
+    ("November 14, 2015 10:00", "2015-11-14T10:00:00+07:00", ""),
+])
+def test_datelines(line, iso, rest):
+    found, remainder = dateline(line)
+    assert found.iso() == iso and remainder == rest
+
+
+def test_placeholder_dates_are_no_dates():
+    assert dateline("01/01/0001") is None
+    assert dateline("Ngày đăng: 01/01/0001 00:00") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chiều 14/7, Ban Chỉ đạo họp", (14, 7, None)),
+    ("Sáng nay (27/3), tại Hà Nội", (27, 3, None)),
+    ("Sáng 6-1, UBND tỉnh", (6, 1, None)),
+    ("Mở đầu. Ngày 21/02/2022, Ban Chỉ đạo ban hành", (21, 2, 2022)),
+    ("Trong 6 tháng đầu năm, các cơ quan", None),
+])
+def test_lead_dates(text, expected):
+    got = lead_date(text)
+    assert (got[:3] if got else None) == expected
+
+
+def test_year_cues_skip_full_dates_and_periods():
+    cues = year_cues("6 tháng cuối năm 2021; Nghị quyết ngày 02 tháng 6 năm 2005; giai đoạn năm 2021-2025")
+    assert cues == {2021: 1}
+
+
+def test_partial_date_without_any_year_makes_a_draft():
+    doc = run(f"Hội nghị cải cách tư pháp tỉnh Cà Mau\n\nChiều 14/7, {BODY.replace(' năm 2023', '')}\n")
+    assert doc.date is None and doc.status == "draft"
+    assert any(r.code == "date-missing" and "Chiều 14/7" in r.message for r in doc.review)
+
+
+def test_page_header_date_above_the_title_is_not_the_article_date():
+    doc = run(f"Thứ 5, ngày 15 tháng 4 năm 2021\nHội nghị cải cách tư pháp tỉnh Cà Mau\n\nSáng 12/3/2019, {BODY}\n")
+    assert doc.title == "Hội nghị cải cách tư pháp tỉnh Cà Mau"
+    assert doc.date == "2019-03-12" and doc.date_basis == "event"
+
+
+def test_document_place_date_line_is_the_issue_date():
+    raw = ("TỈNH ỦY CÀ MAU\nSố 12-KH/TU\nCà Mau, ngày 06 tháng 02 năm 2023\n\nKẾ HOẠCH\n"
+           f"về thực hiện nhiệm vụ cải cách tư pháp năm 2023\n\n{BODY}\n\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nNguyễn Văn Bình\n")
+    doc = run(raw)
+    assert doc.date == "2023-02-06" and doc.date_basis == "issued"
+    assert doc.doc_type == "plan" and doc.doc_number == "12-KH/TU"
+    assert doc.issuer == "Tỉnh ủy Cà Mau" and doc.signer == "Nguyễn Văn Bình"
+    assert doc.signer_title == "T/M Ban Thường vụ — Phó Bí thư"
+    assert doc.title == "Kế hoạch số 12-KH/TU của Tỉnh ủy Cà Mau về thực hiện nhiệm vụ cải cách tư pháp năm 2023"
+    assert doc.province == "Cà Mau"
+
+
+# --- authors ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tail, authors", [
+    ("Minh Anh - Quốc Huy", ["Minh Anh", "Quốc Huy"]),
+    ("Người viết: Trần Thu Hà", ["Trần Thu Hà"]),
+    ("Tin, ảnh: Hải Yến", ["Hải Yến"]),
+    ("(Theo TTXVN)", ["TTXVN"]),
+    ("PV", ["PV"]),
+    ("Ảnh: Minh Hà", []),
+])
+def test_end_bylines(tail, authors):
+    doc = run(f"Hội nghị cải cách tư pháp tỉnh Cà Mau\n\nSáng 12/3/2024, {BODY}\n\n{tail}\n")
+    assert doc.authors == authors
+    assert tail not in doc.body_text()
+
+
+def test_agency_tag_before_lead_credits_unless_a_person_signs():
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\n(PLVN) - Sáng 12/3/2024, {BODY}\n")
+    assert doc.authors == ["PLVN"] and doc.body_text().startswith("Sáng 12/3/2024")
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\nTTXVN - Sáng 12/3/2024, {BODY}\n\nLan Hương\n")
+    assert doc.authors == ["Lan Hương"] and doc.agency == "TTXVN"
+
+
+def test_top_byline_with_time():
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\nHoàng Anh 18:11, 27/09/2023\n\n{BODY}\n")
+    assert doc.authors == ["Hoàng Anh"] and doc.date == "2023-09-27T18:11:00+07:00"
+
+
+# --- provinces ----------------------------------------------------------------------
+
+def test_province_variants_and_false_friends():
+    assert mentions("UBND tỉnh Thanh Hoá và Đăk Lăk") == {"Thanh Hóa": 2, "Đắk Lắk": 1}
+    assert mentions("vì hòa bình và hữu nghị") == {}
+    assert mentions("tư tưởng Hồ Chí Minh") == {}
+    assert "Hồ Chí Minh" in mentions("Tòa án TP.HCM") and "Hồ Chí Minh" in mentions("thành phố Hồ Chí Minh")
+    assert mentions("chiến thắng Điện Biên Phủ") == {}
+    assert mentions("Thừa Thiên - Huế") == {"Thừa Thiên Huế": 1}
+
+
+def test_subject_province_beats_a_guest_mention_and_weather():
+    raw = ("Ban Chỉ đạo Cải cách tư pháp tỉnh Đồng Nai họp phiên thứ hai\n\nHà Nội 28°C\n\n"
+           f"Sáng 5/4/2024, {BODY} Dự họp có đại diện tỉnh Bình Dương.\n\n{BODY}\n")
+    doc = run(raw)
+    assert doc.province == "Đồng Nai" and doc.scope == "province"
+
+
+def test_national_item_has_no_province():
+    raw = ("Ban Chỉ đạo Cải cách tư pháp Trung ương họp phiên thứ nhất năm 2024\n\n"
+           "Sáng 3/4/2024, Chủ tịch nước chủ trì phiên họp của Ban Chỉ đạo Cải cách tư pháp Trung ương "
+           "với các thành viên Bộ Công an, Bộ Tư pháp, Tòa án nhân dân tối cao.\n")
+    doc = run(raw)
+    assert doc.province is None and doc.scope == "national"
+    assert not any(r.code == "province-unknown" for r in doc.review)
+
+
+# --- citations, type, topics, language ----------------------------------------------
+
+def test_citations_pass_the_domain_tests():
+    tests = json.loads((ROOT.parent / "shared/domain/doc_numbering.json").read_text())["citation_tests"] \
+        if (ROOT.parent / "shared/domain/doc_numbering.json").exists() else []
+    for case in tests:
+        got = find_citations(case["text"])
+        assert len(got) == len(case["expected"]), case["text"]
+        for g, e in zip(got, case["expected"]):
+            assert int(g["code"].split("-")[0].split("/")[0]) == e["number"]
+            assert g["date"] == e["date"]
+
+
+def test_citations_party_code_in_state_style_bare_codes_and_dedup():
+    got = find_citations("Nghị quyết số 08/NQ-TW; theo 49-NQ/TW và tinh thần Nghị quyết số 49-NQ/TW ngày 02/6/2005")
+    assert [(c["code"], c["date"]) for c in got] == [("08-NQ/TW", None), ("49-NQ/TW", "2005-06-02")]
+    assert got[1]["type"] == "Nghị quyết"
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Tỉnh ủy Cà Mau ban hành Kế hoạch thực hiện Kết luận số 84-KL/TW", "plan"),
+    ("Hội nghị quán triệt Nghị quyết số 27-NQ/TW", "news"),
+    ("Triển khai Nghị quyết số 27-NQ/TW của Trung ương", "news"),
+    ("Báo cáo kết quả công tác cải cách tư pháp năm 2023", "report"),
+    ("Nâng cao hiệu quả công tác cải cách tư pháp", "news"),
+])
+def test_doc_type_from_title(title, expected):
+    doc = run(f"{title}\n\nSáng 12/3/2024, {BODY}\n")
+    assert doc.doc_type == expected
+
+
+def test_topics_from_keywords():
+    doc = run("Nâng cao chất lượng công tác thi hành án dân sự\n\nSáng 12/3/2024, Cục Thi hành án dân sự tỉnh "
+              "Cà Mau tổng kết công tác thi hành án dân sự, việc chấp hành viên tổ chức thi hành án.\n")
+    assert doc.topics[0] == "thi-hanh-an"
+
+
+def test_english_page():
+    doc = run("Judicial reform conference held in Da Nang\n\nNovember 14, 2015\n\nThe steering committee for judicial "
+              "reform of Da Nang city met on Saturday to review its work in 2015 and plans for the next year.\n")
+    assert doc.lang == "en" and doc.date == "2015-11-14" and doc.province == "Đà Nẵng"
+
+
+def test_truncated_text_is_flagged():
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\nSáng 12/3/2024, {BODY}\n\n"
+              "Các cơ quan tư pháp tỉnh tiếp tục phối hợp để nâng cao chất lượng công tác điều tra, truy tố, xét xử và thi hà")
+    assert any(r.code == "text-truncated" for r in doc.review)
+
+
+def test_truecase_uses_the_texts_own_spelling():
+    assert truecase("BAN CHỈ ĐẠO CẢI CÁCH TƯ PHÁP TỈNH ĐỒNG THÁP", "x Ban Chỉ đạo Cải cách tư pháp tỉnh Đồng Tháp") \
+        == "Ban Chỉ đạo Cải cách tư pháp tỉnh Đồng Tháp"
+    assert truecase("SỞ TƯ PHÁP TỈNH KHÁNH HÒA") == "Sở Tư pháp tỉnh Khánh Hòa"
