@@ -44,36 +44,55 @@ def _names(text: str) -> list[str] | None:
     return parts or None
 
 
-def take_end_byline(doc: Document) -> None:
-    """The byline after the last paragraph, with an affiliation line in parentheses."""
+def _read_byline(text: str) -> tuple[list[str] | None, str | None]:
+    """(names, credited outlet) a byline line holds; (None, None) when it is no byline."""
     cues = _cues()
-    tail = doc.blocks[-3:]
-    for offset in range(len(tail)):
-        i = len(doc.blocks) - len(tail) + offset
-        text = doc.blocks[i].text.strip()
-        affiliation = None
-        end = i + 1
-        if end < len(doc.blocks) and re.fullmatch(r"\(([^()]{3,120})\)", doc.blocks[end].text.strip()):
-            affiliation = doc.blocks[end].text.strip()[1:-1]
-            end += 1
-        if end != len(doc.blocks):
-            continue
-        credit = cues["source"].match(text)
-        if credit:
-            names = None
-        elif m := cues["label"].match(text):
-            names = _names(m.group("name"))
-        else:
-            names = _names(text)
-        if not (credit or names):
-            continue
-        if credit:
-            doc.agency = credit.group("name").strip()
-        if names:
-            doc.authors = names
-            doc.author_affiliation = affiliation
-        del doc.blocks[i:end]
-        return
+    if credit := cues["source"].match(text):
+        return None, credit.group("name").strip()
+    if m := cues["label"].match(text):
+        return _names(m.group("name")), None
+    return _names(text), None
+
+
+def _peel_last(doc: Document) -> bool:
+    """Take one byline or credit (with an affiliation line under it) off the end."""
+    blocks = doc.blocks
+    affiliation = None
+    end = len(blocks)
+    if end >= 2 and re.fullmatch(r"\(([^()]{3,120})\)", blocks[-1].text.strip()) \
+            and not _cues()["source"].match(blocks[-1].text.strip()):
+        affiliation = blocks[-1].text.strip()[1:-1]
+        end -= 1
+    if end < 2:
+        return False
+    names, outlet = _read_byline(blocks[end - 1].text.strip())
+    if outlet and not doc.agency:
+        doc.agency = outlet
+    elif names and not doc.authors:
+        doc.authors, doc.author_affiliation = names, affiliation
+    else:
+        return False
+    del blocks[end - 1:]
+    return True
+
+
+def take_end_byline(doc: Document) -> None:
+    """Bylines and credits after the last paragraph ('Hoàng Thanh Huyền / (Ban Nội chính…)',
+    'Minh Anh / Nguồn: Báo Thái Nguyên'), in whatever order they come."""
+    for _ in range(3):
+        if not _peel_last(doc):
+            return
+
+
+def take_top_byline(doc: Document) -> None:
+    """A labelled byline above the lead ('Người viết: Trần Thu Hà')."""
+    for block in doc.blocks[:3]:
+        if _cues()["label"].match(block.text.strip()):
+            names, _ = _read_byline(block.text.strip())
+            if names:
+                doc.authors = doc.authors or names
+                doc.blocks.remove(block)
+                return
 
 
 def take_agency_prefix(doc: Document) -> None:

@@ -12,11 +12,12 @@ from .record import Document
 SLUG_MAX = 80
 
 
-def take_datelines(doc: Document) -> dates.Found | None:
-    """Date lines at the top ('Thứ Tư, 13/04/2022, 11:01 [GMT+7]', 'Hoàng Anh 18:11, 27/09/2023').
+def take_datelines(doc: Document, tail: bool = False) -> dates.Found | None:
+    """Date lines at the top ('Thứ Tư, 13/04/2022, 11:01 [GMT+7]', 'Hoàng Anh 18:11, 27/09/2023'),
+    or, with `tail`, under the text ('Cập nhật: 21/02/2022 08:30').
     A date line above the title without a time is the page header's today, not the article's."""
     published = None
-    for block in list(doc.blocks[:4]):
+    for block in list(doc.blocks[-3:] if tail else doc.blocks[:4]):
         hit = dates.dateline(block.text)
         if not hit:
             continue
@@ -50,8 +51,10 @@ def process(doc: Document) -> Document:
     published = take_datelines(doc)
     titles.take_title(doc)
     published = published or take_datelines(doc)
+    bylines.take_top_byline(doc)
     bylines.take_agency_prefix(doc)
     bylines.take_end_byline(doc)
+    published = published or take_datelines(doc, tail=True)
     clean.drop_captions(doc)
     bylines.settle(doc)
     parts.flag_gaps(doc)

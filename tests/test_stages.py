@@ -225,3 +225,16 @@ def test_truecase_uses_the_texts_own_spelling():
     assert truecase("BAN CHỈ ĐẠO CẢI CÁCH TƯ PHÁP TỈNH ĐỒNG THÁP", "x Ban Chỉ đạo Cải cách tư pháp tỉnh Đồng Tháp") \
         == "Ban Chỉ đạo Cải cách tư pháp tỉnh Đồng Tháp"
     assert truecase("SỞ TƯ PHÁP TỈNH KHÁNH HÒA") == "Sở Tư pháp tỉnh Khánh Hòa"
+
+
+def test_several_credits_under_the_text_in_any_order():
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\nSáng 12/3/2024, {BODY}\n\nMinh Anh\n\nNguồn: Báo Cà Mau\n")
+    assert doc.authors == ["Minh Anh"] and doc.agency == "Báo Cà Mau"
+    assert doc.body_text().endswith("phối hợp chặt chẽ.")
+
+
+def test_labelled_byline_on_top_and_date_under_the_text():
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\nNgười viết: Trần Thu Hà\n\n{BODY}\n\nCập nhật: 21/02/2024 08:30\n")
+    assert doc.authors == ["Trần Thu Hà"]
+    assert doc.date == "2024-02-21T08:30:00+07:00" and doc.date_basis == "published"
+    assert "Cập nhật" not in doc.body_text() and "Người viết" not in doc.body_text()
