@@ -11,7 +11,7 @@ from .gazetteer import gazetteer
 from .pipeline import process
 from .record import Document
 from .sources import SourceError, expand, read_text
-from .write import article_path, atomic_write, edited, render, source_index
+from .write import article_path, atomic_write, edited, front_matter, render, source_index
 
 
 @dataclass
@@ -89,34 +89,16 @@ def as_json(outcome: Outcome, cwd: Path) -> dict:
         shown = outcome.path.resolve().relative_to(cwd).as_posix()
     except ValueError:
         shown = str(outcome.path)
-    return {
-        "source": doc.source_file,
-        "title": doc.title,
-        "date": doc.date,
-        "date_basis": doc.date_basis,
-        "status": doc.status,
-        "lang": doc.lang,
-        "scope": doc.scope,
-        "province": doc.province,
-        "unit_2025": province.unit_2025 if province else None,
-        "author": ", ".join(doc.authors) or None,
-        "authors": doc.authors,
-        "author_affiliation": doc.author_affiliation,
-        "doc_type": doc.doc_type,
-        "topics": doc.topics,
-        "tags": doc.tags,
-        "citations": doc.citations,
-        "doc_number": doc.doc_number,
-        "issuer": doc.issuer if doc.full_text else None,
-        "signer": doc.signer if doc.full_text else None,
-        "signer_title": doc.signer_title,
-        "recipients": doc.recipients,
-        "received": doc.received,
-        "slug": doc.slug,
-        "path": shown,
-        "state": outcome.state,
-        "review": [r.as_dict() for r in doc.review],
-    }
+    # The front matter, flat, with every optional field present (null when unknown).
+    record = {"source": doc.source_file,
+              **{k: v for k, v in front_matter(doc).items() if k != "source"}}
+    for key in ("date", "date_basis", "author_affiliation", "doc_number", "issuer", "signer",
+                "signer_title", "received"):
+        record.setdefault(key, None)
+    record.setdefault("recipients", [])
+    record.update(unit_2025=province.unit_2025 if province else None,
+                  author=", ".join(doc.authors) or None, path=shown, state=outcome.state)
+    return record
 
 
 def run(paths: list[str], content: Path, dry_run: bool, as_jsonl: bool) -> int:
