@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, SAMPLES, article_files, read_front_matter
 from scrapers.gazetteer import gazetteer, topics
+from scrapers.index import IndexBuildError, build_index, main as index_main
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from cctp_dates import front_matter_has_time, vn_date, vn_day  # noqa: E402
@@ -218,6 +219,21 @@ def test_year_pages_and_index(sample_site):
     assert years == ["../nam/2023/", "../nam/2022/", "../nam/2021/"]
 
 
+def test_listings_paginate_under_vietnamese_urls(make_site):
+    base = SAMPLES["tagged"][0]
+    articles = [({**base, "slug": f"bai-{i:02d}", "title": f"Bài số {i:02d}",
+                  "date": f"2022-01-{i:02d}"}, f"Nội dung bài {i}.") for i in range(1, 26)]
+    output = make_site(articles, index=False)
+    newest_first = [f"bai-{i:02d}" for i in range(25, 0, -1)]
+    for listing, root in [("", "."), ("tinh/hau-giang/", "../.."), ("the/hau-giang/", "../.."),
+                          ("nam/2022/", "../..")]:
+        first, second = soup(output, listing + "index.html"), soup(output, listing + "trang/2/index.html")
+        assert listed_slugs(first) + listed_slugs(second) == newest_first, listing
+        assert first.select_one(".pagination a[rel=next]")["href"] == f"{root}/{listing}trang/2/"
+        assert second.select_one(".pagination a[rel=prev]")["href"].endswith(f"/{listing}")
+        assert "Trang 2/2" in text(second.select_one(".pagination"))
+
+
 def test_about_and_404_pages(sample_site):
     about = soup(sample_site, "gioi-thieu/index.html")
     assert text(about.find("h1")) == "Giới thiệu"
@@ -274,6 +290,12 @@ def test_drafts_are_written_nowhere(sample_site):
     assert all(secret not in r["content"] for r in pagefind_fragments(sample_site))
 
 
+def test_no_category_author_archive_or_draft_pages(sample_site):
+    for name in ("category", "categories.html", "author", "authors.html", "archives.html", "drafts",
+                 "feeds"):
+        assert not (sample_site / name).exists(), name
+
+
 def assert_no_external_assets(output: Path) -> None:
     """Stylesheets, scripts, images and other embedded resources come from the site itself;
     internal links are relative so the site works under any sub-path."""
@@ -313,6 +335,15 @@ def test_publish_build_has_absolute_urls_and_a_feed(make_site):
     assert "https://example.org/cctp/bai-viet/thai-nguyen-trien-khai-de-an/" in feed
     assert SAMPLES["draft"][0]["title"] not in feed
     assert (output / "the/49-nq-tw/atom.xml").is_file()
+
+
+def test_index_refuses_a_missing_or_article_less_site(tmp_path, capsys):
+    with pytest.raises(IndexBuildError, match="no such directory"):
+        build_index(tmp_path / "nowhere")
+    (tmp_path / "index.html").write_text("<html lang=vi><body>x</body></html>", encoding="utf-8")
+    assert index_main([str(tmp_path)]) == 1
+    assert "no article pages" in capsys.readouterr().err
+    assert not (tmp_path / "pagefind").exists()
 
 
 # --- The repository's own content -------------------------------------------------------
