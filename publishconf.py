@@ -12,6 +12,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = os.environ.get("CCTP_SITEURL", "http://127.0.0.1:8000").rstrip("/")
+if "CCTP_SITEURL" not in os.environ:
+    print(f"publishconf: chưa đặt CCTP_SITEURL, dùng {SITEURL}", file=sys.stderr)
 RELATIVE_URLS = False
 
 FEED_DOMAIN = SITEURL

@@ -22,17 +22,17 @@ LANGUAGE = "vi"
 
 
 class IndexBuildError(RuntimeError):
-    """The search index could not be built; the message says why, in words for a person."""
+    """The search index could not be built; the message (Vietnamese, like `cctp check`) says why."""
 
 
 def build_index(output: Path, glob: str = ARTICLE_GLOB) -> None:
     """Write ``output/pagefind/`` for the article pages of the built site in ``output``."""
     output = Path(output)
     if not output.is_dir():
-        raise IndexBuildError(f"{output}: no such directory; build the site first (make site)")
+        raise IndexBuildError(f"{output}: không có thư mục này; hãy dựng trang trước (make site)")
     pages = [p for p in output.glob(glob) if p.is_file()]
     if not pages:
-        raise IndexBuildError(f"{output}: no article pages match {glob!r}; nothing to index")
+        raise IndexBuildError(f"{output}: không có trang bài viết nào khớp {glob!r}; không có gì để lập chỉ mục")
     # A stale bundle would keep fragments of pages that no longer exist.
     shutil.rmtree(output / BUNDLE, ignore_errors=True)
     command = [
@@ -47,9 +47,9 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB) -> None:
     # Pagefind notes on stderr that it has no Vietnamese stemmer; that is expected noise.
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip()
-        raise IndexBuildError(f"pagefind failed (exit {done.returncode}): {detail}")
+        raise IndexBuildError(f"pagefind thất bại (mã thoát {done.returncode}): {detail}")
     if not (output / BUNDLE / "pagefind-entry.json").is_file():
-        raise IndexBuildError(f"pagefind ran but wrote no index under {output / BUNDLE}")
+        raise IndexBuildError(f"pagefind đã chạy nhưng không ghi chỉ mục vào {output / BUNDLE}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,10 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build_index(args.output, args.glob)
     except (IndexBuildError, OSError) as exc:
-        print(f"index: {exc}", file=sys.stderr)
+        print(f"lỗi chỉ mục: {exc}", file=sys.stderr)
         return 1
     count = sum(1 for _ in args.output.glob(args.glob))
-    print(f"index: {count} article pages indexed into {args.output / BUNDLE}")
+    print(f"chỉ mục: {count} trang bài viết → {args.output / BUNDLE}")
     return 0
 
 

@@ -338,11 +338,11 @@ def test_publish_build_has_absolute_urls_and_a_feed(make_site):
 
 
 def test_index_refuses_a_missing_or_article_less_site(tmp_path, capsys):
-    with pytest.raises(IndexBuildError, match="no such directory"):
+    with pytest.raises(IndexBuildError, match="không có thư mục này"):
         build_index(tmp_path / "nowhere")
     (tmp_path / "index.html").write_text("<html lang=vi><body>x</body></html>", encoding="utf-8")
     assert index_main([str(tmp_path)]) == 1
-    assert "no article pages" in capsys.readouterr().err
+    assert "không có trang bài viết" in capsys.readouterr().err
     assert not (tmp_path / "pagefind").exists()
 
 
