@@ -7,15 +7,12 @@ date-time when one was given), and registers the Jinja filters ``vn_date`` and `
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.contents import Article
-
-log = logging.getLogger(__name__)
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
