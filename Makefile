@@ -20,13 +20,13 @@ check: $(STAMP)
 	$(BIN)/cctp check content
 
 site: $(STAMP)
-	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --delete-output-directory
+	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --delete-output-directory --fatal errors
 
 index: $(STAMP)
 	$(BIN)/python -m scrapers.index $(OUTPUT)
 
 publish: $(STAMP) check
-	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT) --delete-output-directory
+	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT) --delete-output-directory --fatal errors
 	$(BIN)/python -m scrapers.index $(OUTPUT)
 
 serve: $(STAMP)
