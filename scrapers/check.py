@@ -186,7 +186,15 @@ def check_tree(content: Path) -> list[Finding]:
     return findings
 
 
-def run(content: Path) -> int:
+def add_arguments(p) -> None:
+    p.add_argument("content", nargs="?", default="content", type=Path, help="thư mục nội dung (mặc định: content)")
+
+
+def run(args) -> int:
+    return check_content(args.content)
+
+
+def check_content(content: Path) -> int:
     if not content.is_dir():
         print(f"lỗi: không có thư mục nội dung '{content}'", file=sys.stderr)
         return 2

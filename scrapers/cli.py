@@ -1,30 +1,28 @@
-"""The `cctp` command: ingest raw documents, check the content."""
+"""The `cctp` command. Each subcommand lives in its own module, which provides
+`add_arguments(parser)` and `run(args) -> int`; COMMANDS names them in help order."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from pathlib import Path
+
+# name → (module, Vietnamese help line)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ingest": ("scrapers.ingest", "chuyển tài liệu thô (.txt) thành bài Markdown trong content/"),
+    "check": ("scrapers.check", "kiểm tra mọi bài trong content/"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cctp", description="Kho lưu trữ Cải cách tư pháp: công cụ biên tập")
     sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("ingest", help="chuyển tài liệu thô (.txt) thành bài Markdown trong content/")
-    p.add_argument("paths", nargs="+", help="tệp .txt hoặc thư mục chứa chúng")
-    p.add_argument("--content", default="content", type=Path, help="thư mục nội dung (mặc định: content)")
-    p.add_argument("--dry-run", action="store_true", help="không ghi gì, chỉ cho biết sẽ làm gì")
-    p.add_argument("--json", action="store_true", help="in mỗi tài liệu một dòng JSON")
-
-    c = sub.add_parser("check", help="kiểm tra mọi bài trong content/")
-    c.add_argument("content", nargs="?", default="content", type=Path)
-
+    modules = {}
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+        modules[name] = module
     args = parser.parse_args(argv)
-    if args.command == "ingest":
-        from .ingest import run
-        return run(args.paths, args.content, args.dry_run, args.json)
-    from .check import run as check
-    return check(args.content)
+    return modules[args.command].run(args)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from pathlib import Path
 from .gazetteer import gazetteer
 from .pipeline import process
 from .record import Document
-from .sources import SourceError, expand, read_text
+from .outlets import outlet_for
+from .sources import SourceError, expand, read
 from .write import article_path, atomic_write, edited, front_matter, render, source_index
 
 
@@ -53,9 +54,15 @@ def _owner(path: Path, sources: dict[str, Path]) -> str | None:
 
 
 def ingest_one(path: Path, content: Path, sources: dict[str, Path], planned: dict[Path, str],
-               dry_run: bool) -> Outcome:
+               dry_run: bool, source_url: str | None = None) -> Outcome:
     project = content.resolve().parent
-    doc = process(read_text(path, store_raw(path, project, dry_run)))
+    doc = read(path, store_raw(path, project, dry_run))
+    if source_url:
+        doc.source_url = source_url
+    outlet = outlet_for(doc.source_url)
+    if outlet:
+        doc.outlet, doc.source_province = outlet.title, outlet.province
+    doc = process(doc)
     existing = sources.get(doc.source_sha256)
     target = article_path(content, doc)
     taken_by = planned.get(target) or (_owner(target, sources) if target.exists() else None)
@@ -101,7 +108,22 @@ def as_json(outcome: Outcome, cwd: Path) -> dict:
     return record
 
 
-def run(paths: list[str], content: Path, dry_run: bool, as_jsonl: bool) -> int:
+def add_arguments(p) -> None:
+    p.add_argument("paths", nargs="+", help="tệp .txt hoặc thư mục chứa chúng")
+    p.add_argument("--content", default="content", type=Path, help="thư mục nội dung (mặc định: content)")
+    p.add_argument("--dry-run", action="store_true", help="không ghi gì, chỉ cho biết sẽ làm gì")
+    p.add_argument("--json", action="store_true", help="in mỗi tài liệu một dòng JSON")
+    p.add_argument("--source-url", help="địa chỉ gốc của tài liệu (khi nhập một tệp đã lưu)")
+
+
+def run(args) -> int:
+    if args.source_url and len(args.paths) != 1:
+        print("lỗi: --source-url chỉ dùng với một tệp", file=sys.stderr)
+        return 2
+    return ingest(args.paths, args.content, args.dry_run, args.json, args.source_url)
+
+
+def ingest(paths: list[str], content: Path, dry_run: bool, as_jsonl: bool, source_url: str | None = None) -> int:
     failures = 0
     try:
         files = expand(paths)
@@ -113,7 +135,7 @@ def run(paths: list[str], content: Path, dry_run: bool, as_jsonl: bool) -> int:
     cwd = Path.cwd().resolve()
     for path in files:
         try:
-            outcome = ingest_one(path, content, sources, planned, dry_run)
+            outcome = ingest_one(path, content, sources, planned, dry_run, source_url)
         except SourceError as exc:
             failures += 1
             print(f"lỗi: {exc}", file=sys.stderr)

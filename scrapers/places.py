@@ -69,7 +69,7 @@ def extract(doc: Document) -> None:
             score[name] += n * w["lead"]
     ranked = score.most_common()
     if ranked and ranked[0][1] >= rules["min_score"]:
-        doc.province, doc.scope = ranked[0][0], "province"
+        doc.province, doc.scope, doc.province_basis = ranked[0][0], "province", "text"
         if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
             doc.flag("province-ambiguous", "province",
                      f"Bài nhắc nhiều tỉnh ngang nhau ({', '.join(n for n, s in ranked if s == ranked[0][1])}); "
@@ -78,9 +78,18 @@ def extract(doc: Document) -> None:
     # The receiving office of a stamped document sits in the issuer's province.
     fallback = mentions((doc.received or {}).get("office") or "")
     if fallback:
-        doc.province, doc.scope = fallback.most_common(1)[0][0], "province"
+        doc.province, doc.scope, doc.province_basis = fallback.most_common(1)[0][0], "province", "stamp"
         return
-    if rules["national"].search(fold(" ".join([doc.title or "", doc.body_text()[:2000]]))):
+    national = rules["national"].search
+    lead = " ".join([doc.title or "", *(b.text for b in doc.blocks[:2])])
+    if national(fold(lead)):
+        doc.scope = "national"
+        return
+    # An outlet of one province speaks of its province when the text names none.
+    if doc.source_province:
+        doc.province, doc.scope, doc.province_basis = doc.source_province, "province", "source"
+        return
+    if national(fold(doc.body_text()[:3000])):
         doc.scope = "national"
         return
     doc.flag("province-unknown", "province",

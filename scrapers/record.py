@@ -30,6 +30,8 @@ class Document:
     source_url: str | None = None
     source_sha256: str = ""
     retrieved: str | None = None
+    outlet: str | None = None           # the outlet the source URL belongs to
+    source_province: str | None = None  # the province that outlet declares
     # Working state
     blocks: list[Block] = field(default_factory=list)
     header_lines: list[tuple[int, str]] = field(default_factory=list)
@@ -41,6 +43,7 @@ class Document:
     date_text: str | None = None        # what the text said, for drafts
     lang: str = "vi"
     province: str | None = None
+    province_basis: str | None = None   # text | stamp | source: what the province rests on
     scope: str = "unknown"
     doc_type: str = "news"
     authors: list[str] = field(default_factory=list)

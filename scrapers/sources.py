@@ -12,16 +12,25 @@ class SourceError(Exception):
 
 
 def expand(paths: list[str]) -> list[Path]:
-    """Files named, and every .txt in a directory named, in a stable order."""
+    """Files named, and every readable file (READERS) in a directory named, in a stable order."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(p.glob("*.txt")))
+            out.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in READERS and f.is_file()))
         elif p.exists():
             out.append(p)
         else:
             raise SourceError(f"{p}: không tìm thấy tệp hoặc thư mục")
     return out
+
+
+def read(path: Path, source_name: str) -> Document:
+    """The Document a raw file holds, read by the reader for its kind."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise SourceError(f"{path}: không đọc được loại tệp '{path.suffix}' "
+                          f"(nhận: {', '.join(sorted(READERS))})")
+    return reader(path, source_name)
 
 
 def read_text(path: Path, source_name: str) -> Document:
@@ -34,3 +43,8 @@ def read_text(path: Path, source_name: str) -> Document:
     if not text.strip():
         raise SourceError(f"{path}: tệp rỗng")
     return Document(raw=text, source_file=source_name, source_sha256=hashlib.sha256(data).hexdigest())
+
+
+# suffix → reader(path, project-relative name) -> Document. Readers for other kinds of
+# input (saved web pages, PDF) register here.
+READERS = {".txt": read_text}
