@@ -105,6 +105,11 @@ def take_agency_prefix(doc: Document) -> None:
 
 
 def settle(doc: Document) -> None:
-    """A personal byline wins; an agency credits the item only when no person does."""
-    if not doc.authors and doc.agency:
-        doc.authors = [doc.agency]
+    """People are authors; collective bylines ('PV', 'Nhóm PV') credit the outlet's staff,
+    so they go with agencies; names are written one way (NFC, single spaces)."""
+    cues = _cues()
+    collective = [a for a in doc.authors if fold(a) in cues["collective"] or fold(a) in cues["agencies"]]
+    if collective:
+        doc.authors = [a for a in doc.authors if a not in collective]
+        doc.agency = doc.agency or collective[0]
+    doc.authors = [" ".join(a.split()) for a in doc.authors]

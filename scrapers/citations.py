@@ -91,6 +91,31 @@ def find_citations(text: str, exclude: set[str] = frozenset()) -> list[dict]:
     return out
 
 
+@lru_cache(maxsize=1)
+def key_documents() -> dict[str, list[dict]]:
+    """code → the verified key central documents with that code (one per term)."""
+    out: dict[str, list[dict]] = {}
+    for d in load_json("key_documents.json")["documents"]:
+        out.setdefault(d["code"], []).append(d)
+    return out
+
+
+def check_known(doc: Document) -> None:
+    """Name key documents from the data file; a date that disagrees stays as written and
+    is flagged, never corrected (party numbers restart each term)."""
+    for c in doc.citations:
+        known = key_documents().get(c["code"], [])
+        same = [k for k in known if k["date"] == c["date"]]
+        if c["date"] and known and not same:
+            doc.flag(f"citation-date-{c['code']}", "citations",
+                     f"{c['code']} được ghi ngày {c['date']}, danh mục văn bản chủ chốt ghi "
+                     f"{', '.join(k['date'] for k in known)}. Kiểm tra với bản gốc (có thể là văn bản khác cùng số "
+                     "của nhiệm kỳ khác); sửa 'date' của trích dẫn nếu cần rồi xoá mục này.")
+        elif same or (not c["date"] and len(known) == 1):
+            c["title"] = (same or known)[0]["subject"]
+
+
 def extract(doc: Document) -> None:
     text = "\n\n".join(filter(None, [doc.title, doc.doc_subject, doc.body_text()]))
     doc.citations = find_citations(text, exclude={doc.doc_number} if doc.doc_number else set())
+    check_known(doc)

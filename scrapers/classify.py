@@ -39,12 +39,19 @@ def doc_type(doc: Document) -> None:
             if not title[m.start()].isupper():
                 continue
             cited = [c for c in doc.citations if c["type"] and fold(c["type"]) == word]
-            central = cited and all(c["code"].endswith("/TW") or re.search(r"/\d{4}/|QH\d", c["code"]) for c in cited)
+            own = [c for c in cited if not _central(c["code"])]
             issued = re.search(r"ban hành\s*$", key[:m.start()])
-            if issued or not central:
+            if issued or own or not cited:
                 doc.doc_type = slug
+                # The document the item presents: its own-level citation of that type.
+                doc.about = (own or cited or [{}])[0].get("code")
                 return
     doc.doc_type = "news"
+
+
+def _central(code: str) -> bool:
+    """A central party document (…/TW) or a state normative one (…/2020/NĐ-CP, …/QH15)."""
+    return code.endswith("/TW") or bool(re.search(r"/\d{4}/|QH\d", code))
 
 
 def _count(phrase: str, text: str) -> int:
@@ -52,14 +59,45 @@ def _count(phrase: str, text: str) -> int:
 
 
 def assign_topics(doc: Document, limit: int = 5) -> None:
-    """Topics whose keyword phrases the text uses; the title counts three times."""
+    """Topics whose keyword phrases the text uses (the title counts three times); the
+    phrases that triggered each are kept as evidence for the editor."""
     title, body = fold(doc.title or ""), fold(doc.body_text())
     score: Counter = Counter()
+    evidence: dict[str, list[str]] = {}
     for slug, topic in topics().items():
         for kw in topic["keywords"]:
-            k = fold(kw)
-            score[slug] += 3 * _count(k, title) + _count(k, body)
+            n = 3 * _count(fold(kw), title) + _count(fold(kw), body)
+            if n:
+                score[slug] += n
+                evidence.setdefault(slug, []).append(kw)
     order = list(topics())
     chosen = [s for s, n in score.items() if n >= 2]
     chosen.sort(key=lambda s: (-score[s], order.index(s)))
     doc.topics = chosen[:limit]
+    doc.topic_evidence = {s: evidence[s] for s in doc.topics}
+
+
+@lru_cache(maxsize=1)
+def _tag_rules() -> dict:
+    data = load_json("tags.json")
+    return {**data, "stop": {fold(s) for s in data["stop"]},
+            "aliases": {fold(k): v for k, v in data["aliases"].items()}}
+
+
+def assign_tags(doc: Document) -> None:
+    """The source's keywords (one spelling each, no generic ones), then the institutions
+    and key central documents the text names."""
+    rules = _tag_rules()
+    text = fold(" ".join([doc.title or "", doc.body_text()]))
+    candidates = list(doc.tags)
+    candidates += [name for name in rules["institutions"] if _count(fold(name), text)]
+    candidates += [c["code"] for c in doc.citations if c.get("title")]
+    seen: set[str] = set()
+    tags: list[str] = []
+    for tag in candidates:
+        tag = rules["aliases"].get(fold(tag), tag).strip()
+        if not tag or fold(tag) in rules["stop"] or fold(tag) in seen:
+            continue
+        seen.add(fold(tag))
+        tags.append(tag)
+    doc.tags = tags[:rules["max_tags"]]

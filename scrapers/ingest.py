@@ -99,12 +99,12 @@ def as_json(outcome: Outcome, cwd: Path) -> dict:
     # The front matter, flat, with every optional field present (null when unknown).
     record = {"source": doc.source_file,
               **{k: v for k, v in front_matter(doc).items() if k != "source"}}
-    for key in ("date", "date_basis", "author_affiliation", "doc_number", "issuer", "signer",
+    for key in ("date", "date_basis", "author_affiliation", "agency", "about", "doc_number", "issuer", "signer",
                 "signer_title", "received"):
         record.setdefault(key, None)
     record.setdefault("recipients", [])
     record.update(unit_2025=province.unit_2025 if province else None,
-                  author=", ".join(doc.authors) or None, path=shown, state=outcome.state)
+                  author=", ".join(doc.authors) or doc.agency or None, path=shown, state=outcome.state)
     return record
 
 

@@ -67,6 +67,7 @@ def process(doc: Document) -> Document:
     dates.resolve(doc, published, parts.issued_date(doc))
     classify.doc_type(doc)
     classify.assign_topics(doc)
+    classify.assign_tags(doc)
     if doc.full_text and not doc.doc_number:
         doc.flag("doc-number-missing", "doc_number",
                  "Văn bản không ghi số hiệu (có thể mất khi quét). Điền 'doc_number' nếu biết (ví dụ '14-CT/TU') rồi xoá mục này.")

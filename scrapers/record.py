@@ -50,6 +50,8 @@ class Document:
     author_affiliation: str | None = None
     agency: str | None = None
     topics: list[str] = field(default_factory=list)
+    topic_evidence: dict[str, list[str]] = field(default_factory=dict)
+    about: str | None = None            # code of the document a news item presents
     tags: list[str] = field(default_factory=list)
     citations: list[dict] = field(default_factory=list)
     # Full-text documents

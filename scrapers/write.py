@@ -60,9 +60,12 @@ def front_matter(doc: Document) -> dict:
         "doc_type": doc.doc_type,
         "authors": doc.authors,
         "author_affiliation": doc.author_affiliation,
+        "agency": doc.agency,
         "topics": doc.topics,
+        "topic_evidence": doc.topic_evidence,
         "tags": doc.tags,
         "citations": doc.citations,
+        "about": doc.about,
     }
     if doc.full_text:
         meta.update({
@@ -78,7 +81,7 @@ def front_matter(doc: Document) -> dict:
     meta["review"] = [r.as_dict() for r in doc.review]
     if not doc.date:
         del meta["date"], meta["date_basis"]
-    for key in ("province_basis", "author_affiliation", "doc_number", "issuer", "signer", "signer_title", "received"):
+    for key in ("province_basis", "author_affiliation", "agency", "about", "doc_number", "issuer", "signer", "signer_title", "received"):
         if meta.get(key) is None:
             meta.pop(key, None)
     return meta

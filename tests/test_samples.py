@@ -8,7 +8,7 @@ TABLE = {
     "001": ("2022-02-21", "Lạng Sơn", ["Hồng Nga"], "plan", ["49-NQ/TW", "84-KL/TW", "08-KH/BCĐ"]),
     "002": ("2022-04-13T11:01:00+07:00", "Thái Nguyên", ["Hoàng Thanh Huyền"], "project", ["10-ĐA/TU", "44-KH/TU"]),
     "003": ("2022-06-03", "Bình Định", [], "directive", ["49-NQ/TW", "14-KH/TU"]),
-    "004": ("2023-12-09", "Hậu Giang", ["TTXVN"], "news", []),
+    "004": ("2023-12-09", "Hậu Giang", [], "news", []),
 }
 
 
@@ -42,6 +42,8 @@ def test_001_title_sentence_case_and_skip_link_dropped():
     assert sum(b.text.startswith("Thứ ") for b in doc.blocks) == 8
     c = {c["code"]: c for c in doc.citations}
     assert c["49-NQ/TW"]["issuer"] == "Bộ Chính trị" and c["84-KL/TW"]["issuer"] == "Bộ Chính trị"
+    assert c["49-NQ/TW"]["title"] == "Về Chiến lược cải cách tư pháp đến năm 2020"
+    assert doc.about == "08-KH/BCĐ" and "49-NQ/TW" in doc.tags
 
 
 def test_002_published_time_affiliation_and_repeated_caption():
@@ -79,7 +81,10 @@ def test_004_derived_title_agency_and_tags():
     doc = seed("004")
     assert doc.title_derived and doc.title.startswith("Năm 2023, cơ quan tư pháp địa phương")
     assert any(r.code == "title-derived" for r in doc.review)
-    assert doc.tags == ["Hậu Giang", "lĩnh vực tư pháp", "công nghệ thông tin"]
+    assert doc.agency == "TTXVN"
+    # The source's keywords first, then the institutions the text names.
+    assert doc.tags[:3] == ["Hậu Giang", "lĩnh vực tư pháp", "công nghệ thông tin"]
+    assert "Sở Tư pháp" in doc.tags and "Bộ Tư pháp" in doc.tags
     body = doc.body_text()
     assert "Từ khóa" not in body and "TTXVN -" not in body
     assert "Ngày 9/12, Đoàn công tác của Bộ Tư pháp" in body

@@ -119,23 +119,24 @@ def test_document_place_date_line_is_the_issue_date():
 
 # --- authors ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("tail, authors", [
-    ("Minh Anh - Quốc Huy", ["Minh Anh", "Quốc Huy"]),
-    ("Người viết: Trần Thu Hà", ["Trần Thu Hà"]),
-    ("Tin, ảnh: Hải Yến", ["Hải Yến"]),
-    ("(Theo TTXVN)", ["TTXVN"]),
-    ("PV", ["PV"]),
-    ("Ảnh: Minh Hà", []),
+@pytest.mark.parametrize("tail, authors, agency", [
+    ("Minh Anh - Quốc Huy", ["Minh Anh", "Quốc Huy"], None),
+    ("Người viết: Trần Thu Hà", ["Trần Thu Hà"], None),
+    ("Tin, ảnh: Hải Yến", ["Hải Yến"], None),
+    ("(Theo TTXVN)", [], "TTXVN"),
+    ("Theo Báo Lạng Sơn", [], "Báo Lạng Sơn"),
+    ("PV", [], "PV"),
+    ("Ảnh: Minh Hà", [], None),
 ])
-def test_end_bylines(tail, authors):
+def test_end_bylines(tail, authors, agency):
     doc = run(f"Hội nghị cải cách tư pháp tỉnh Cà Mau\n\nSáng 12/3/2024, {BODY}\n\n{tail}\n")
-    assert doc.authors == authors
+    assert doc.authors == authors and doc.agency == agency
     assert tail not in doc.body_text()
 
 
 def test_agency_tag_before_lead_credits_unless_a_person_signs():
     doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\n(PLVN) - Sáng 12/3/2024, {BODY}\n")
-    assert doc.authors == ["PLVN"] and doc.body_text().startswith("Sáng 12/3/2024")
+    assert doc.authors == [] and doc.agency == "PLVN" and doc.body_text().startswith("Sáng 12/3/2024")
     doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\nTTXVN - Sáng 12/3/2024, {BODY}\n\nLan Hương\n")
     assert doc.authors == ["Lan Hương"] and doc.agency == "TTXVN"
 
@@ -203,10 +204,19 @@ def test_doc_type_from_title(title, expected):
     assert doc.doc_type == expected
 
 
+def test_key_document_date_disagreement_is_flagged_not_corrected():
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\nSáng 12/3/2024, {BODY} Thực hiện Nghị quyết số 49-NQ/TW "
+              "ngày 02/6/2006 của Bộ Chính trị.\n")
+    cited = next(c for c in doc.citations if c["code"] == "49-NQ/TW")
+    assert cited["date"] == "2006-06-02" and "title" not in cited
+    assert any(r.code.startswith("citation-date") and "2005-06-02" in r.message for r in doc.review)
+
+
 def test_topics_from_keywords():
     doc = run("Nâng cao chất lượng công tác thi hành án dân sự\n\nSáng 12/3/2024, Cục Thi hành án dân sự tỉnh "
               "Cà Mau tổng kết công tác thi hành án dân sự, việc chấp hành viên tổ chức thi hành án.\n")
     assert doc.topics[0] == "thi-hanh-an"
+    assert {"thi hành án dân sự", "chấp hành viên"} <= set(doc.topic_evidence["thi-hanh-an"])
 
 
 def test_english_page():
