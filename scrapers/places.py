@@ -23,13 +23,18 @@ def _rules() -> dict:
                 names.setdefault(fold(form), p.name)
     alternation = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
     prefixes = "|".join(re.escape(fold(p)) for p in sorted(data["prefixes"], key=len, reverse=True))
+    districts = {fold(d): province for province, ds in load_json("districts.json")["districts"].items() for d in ds}
     return {
         **data,
         "names": names,
+        "districts": districts,
+        "district": re.compile(rf"(?<![^\W_])(?:{'|'.join(re.escape(k) for k in sorted(districts, key=len, reverse=True))})(?![^\W_])"),
+        "lower_levels": re.compile(r"(?:huyện|quận|thị xã|thị trấn|xã|phường|thôn|bản|ấp)\s*$"),
         "mention": re.compile(rf"(?<![^\W_])(?P<prefix>(?:{prefixes})\s*)?(?P<name>{alternation})(?![^\W_])"),
         "needs_prefix": {fold(n) for n in data["needs_prefix"]},
         "not_before": {fold(k): [fold(w) for w in v] for k, v in data["not_before"].items()},
         "national": re.compile("|".join(re.escape(fold(c)) for c in data["national_cues"])),
+        "guest": re.compile("|".join(re.escape(fold(c)) for c in data["guest_cues"])),
     }
 
 
@@ -44,6 +49,9 @@ def mentions(text: str) -> Counter:
         start, end = m.span("name")
         if name_key in rules["needs_prefix"] and not m.group("prefix"):
             continue
+        # "huyện Quảng Ninh" (Quảng Bình), "xã Hòa Bình": a lower unit of the same name.
+        if not m.group("prefix") and rules["lower_levels"].search(key[max(0, start - 10):start]):
+            continue
         after = key[end:end + 8].split()
         if after and after[0] in rules["not_before"].get(name_key, []):
             continue
@@ -51,6 +59,9 @@ def mentions(text: str) -> Counter:
         if aligned and not all(w[:1].isupper() for w in text[start:end].split() if w[:1].isalpha()):
             continue
         found[rules["names"][name_key]] += 1 + (rules["weights"]["prefix_bonus"] if m.group("prefix") else 0)
+    # A district named with its level ("huyện Bạch Thông") tells its province.
+    for m in rules["district"].finditer(key):
+        found[rules["districts"][m.group(0)]] += 1
     return found
 
 
@@ -62,8 +73,11 @@ def extract(doc: Document) -> None:
         score[name] += n * w["title"]
     for i, block in enumerate(doc.blocks):
         weight = w["lead"] if i < 2 else w["body"]
-        for name, n in mentions(block.text).items():
-            score[name] += n * weight
+        for sentence in re.split(r"(?<=[.!?;])\s+", block.text):
+            # Guests from elsewhere do not make the subject.
+            factor = rules["guest_weight"] if rules["guest"].search(fold(sentence)) else 1
+            for name, n in mentions(sentence).items():
+                score[name] += n * weight * factor
     for extra in (doc.issuer, doc.doc_subject):
         for name, n in mentions(extra or "").items():
             score[name] += n * w["lead"]

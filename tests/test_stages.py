@@ -159,7 +159,8 @@ def test_province_variants_and_false_friends():
 
 def test_subject_province_beats_a_guest_mention_and_weather():
     raw = ("Ban Chỉ đạo Cải cách tư pháp tỉnh Đồng Nai họp phiên thứ hai\n\nHà Nội 28°C\n\n"
-           f"Sáng 5/4/2024, {BODY} Dự họp có đại diện tỉnh Bình Dương.\n\n{BODY}\n")
+           f"Sáng 5/4/2024, {BODY} Dự họp có đồng chí Trần Văn Nam, Phó Bí thư Tỉnh ủy Bình Dương; "
+           "đồng chí Lê Hoa, Chủ tịch UBND tỉnh Bình Dương.\n\n{BODY}\n")
     doc = run(raw)
     assert doc.province == "Đồng Nai" and doc.scope == "province"
 
@@ -248,3 +249,11 @@ def test_labelled_byline_on_top_and_date_under_the_text():
     assert doc.authors == ["Trần Thu Hà"]
     assert doc.date == "2024-02-21T08:30:00+07:00" and doc.date_basis == "published"
     assert "Cập nhật" not in doc.body_text() and "Người viết" not in doc.body_text()
+
+
+def test_districts_tell_their_province_and_are_not_provinces():
+    assert mentions("Ủy ban nhân dân huyện Bạch Thông") == {"Bắc Kạn": 1}
+    assert mentions("huyện Quảng Ninh tổ chức hội nghị") == {"Quảng Bình": 1}
+    assert mentions("xã Hòa Bình, huyện Chợ Đồn") == {"Bắc Kạn": 1}
+    doc = run(f"Hội nghị tuyên truyền pháp luật tại huyện Bạch Thông\n\nSáng 12/3/2024, {BODY}\n")
+    assert doc.province == "Bắc Kạn"
