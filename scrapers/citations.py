@@ -11,7 +11,10 @@ from .record import Document
 _DATA = load_json("citations.json")
 _ABBR = "|".join(sorted(map(re.escape, _DATA["abbreviations"]), key=len, reverse=True))
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-ZĐ0-9&][A-Za-zĐđ0-9&]*)*"
-_PARTY = rf"(?P<p_num>\d{{1,4}})\s?[-–]\s?(?P<p_type>{_ABBR})\s?/\s?(?P<p_iss>{_ISSUER})"
+_ISSUER_WORDS = "|".join(w.replace(" ", r"\s+") for w in sorted(_DATA["issuer_words"], key=len, reverse=True))
+# "49-NQ/TW", and as written in practice: "26/CT/TW", "17-CTr/Ban Chỉ đạo".
+_PARTY = (rf"(?P<p_num>\d{{1,4}})\s?[-–/]\s?(?P<p_type>{_ABBR})\s?/\s?"
+          rf"(?P<p_iss>{_ISSUER_WORDS}|{_ISSUER})")
 _STATE = (rf"(?P<s_num>\d{{1,5}})\s?/\s?(?:(?P<s_year>(?:19|20)\d{{2}})\s?/\s?)?"
           rf"(?:(?P<s_type>{_ABBR})\s?-\s?)?(?P<s_iss>{_ISSUER})")
 # A bare code (for document numbers): party or state form without named groups.
@@ -25,6 +28,7 @@ _TAIL = (rf"(?:\s*,?\s*ngày\s+(?P<date>{_DATE}))?"
          rf"(?=\s+(?:{_STOP})\s|\s*[,;:.()\n“”\"]|\s*$))?")
 CITATION = re.compile(rf"(?P<word>{_WORDS})\s+(?:số\s*:?\s*)?(?:{_PARTY}|{_STATE})(?![\w/-]){_TAIL}")
 BARE = re.compile(rf"(?<![\w/-])(?:{_PARTY})(?![\w/-]){_TAIL}")
+_ISSUER_CODES = _DATA["issuer_words"]
 _SHARED = re.compile(r"^\s*(?:,|và|,\s*và)\s*$")
 
 
@@ -42,7 +46,8 @@ def _iso(date_text: str | None) -> str | None:
 def _build(m: re.Match, word: str | None) -> dict:
     g = m.groupdict()
     if g.get("p_num"):
-        number, abbr, issuer_code, style = g["p_num"], g["p_type"], g["p_iss"], "party"
+        issuer_code = _ISSUER_CODES.get(" ".join(g["p_iss"].split()), g["p_iss"])
+        number, abbr, style = g["p_num"], g["p_type"], "party"
         code = f"{int(number):02d}-{abbr}/{issuer_code}"
     elif g.get("s_type") and g.get("s_iss") in _party_issuers() and not g.get("s_year"):
         # '08/NQ-TW': a party document written in the state style.

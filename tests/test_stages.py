@@ -257,3 +257,15 @@ def test_districts_tell_their_province_and_are_not_provinces():
     assert mentions("xã Hòa Bình, huyện Chợ Đồn") == {"Bắc Kạn": 1}
     doc = run(f"Hội nghị tuyên truyền pháp luật tại huyện Bạch Thông\n\nSáng 12/3/2024, {BODY}\n")
     assert doc.province == "Bắc Kạn"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Chỉ thị số 26/CT/TW của Ban Bí thư", "26-CT/TW"),
+    ("Chỉ thị số 09/CT-TU ngày 5/3/2021", "09-CT/TU"),
+    ("Chương trình số 17-CTr/Ban Chỉ đạo ngày 2/3/2022", "17-CTr/BCĐ"),
+    ("Kết luận 84 - KL/TW", "84-KL/TW"),
+    ("Kế hoạch số 123/KH-UBND ngày 5/5/2023", "123/KH-UBND"),
+    ("Nghị quyết số 202/2025/QH15", "202/2025/QH15"),
+])
+def test_citation_forms_seen_in_practice(text, code):
+    assert [c["code"] for c in find_citations(text)] == [code]
