@@ -13,9 +13,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import markdown
 import yaml
 
 from .gazetteer import doc_types, gazetteer, topics
+from .sanitize import unsafe_parts
 
 FRONT = re.compile(r"\A---\n(?P<meta>.*?\n)---\n", re.DOTALL)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -75,6 +77,15 @@ def _iso(value) -> str | None:
     return None
 
 
+def unsafe_html(path: Path, body: str) -> list[Finding]:
+    """A warning when the body has HTML the site build strips (scrapers.sanitize allow-list)."""
+    parts = unsafe_parts(markdown.markdown(body, extensions=["extra", "sane_lists"]))
+    if not parts:
+        return []
+    return [Finding(path, 0, "", f"HTML không an toàn, sẽ bị loại khỏi trang: {', '.join(parts)}.",
+                    "xoá thẻ hoặc thuộc tính đó, hoặc viết lại bằng Markdown", error=False)]
+
+
 def check_file(path: Path, is_page: bool) -> tuple[list[Finding], dict | None]:
     """Findings for one file, and its metadata when it could be read."""
     out: list[Finding] = []
@@ -119,6 +130,7 @@ def check_file(path: Path, is_page: bool) -> tuple[list[Finding], dict | None]:
     for key, allowed in CHOICES.items():
         if key in meta and meta[key] is not None and meta[key] not in allowed:
             err(key, f"giá trị '{meta[key]}' không hợp lệ; chọn một trong: {', '.join(allowed)}.", f"{key}: {allowed[0]}")
+    out.extend(unsafe_html(path, text[m.end():]))
     if is_page:
         return out, meta
 
@@ -139,6 +151,9 @@ def check_file(path: Path, is_page: bool) -> tuple[list[Finding], dict | None]:
             err("province", f"'{province}' không phải tỉnh/thành (trước 2025) trong danh mục.", "province: Bắc Kạn")
         elif known.name != province:
             err("province", f"hãy dùng tên chuẩn '{known.name}' thay cho '{province}'.", f"province: {known.name}")
+    unit = meta.get("unit_2025")
+    if unit and gazetteer().unit(str(unit)) is None:
+        err("unit_2025", f"'{unit}' không phải đơn vị hành chính cấp tỉnh sau 2025.", "unit_2025: Tuyên Quang")
     for key in ("topics", "tags", "authors", "recipients"):
         if key in meta and meta[key] is not None and not isinstance(meta[key], list):
             err(key, "phải là một danh sách.", f"{key}: [a, b]")

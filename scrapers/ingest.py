@@ -103,7 +103,7 @@ def as_json(outcome: Outcome, cwd: Path) -> dict:
                 "signer_title", "received"):
         record.setdefault(key, None)
     record.setdefault("recipients", [])
-    record.update(unit_2025=province.unit_2025 if province else None,
+    record.update(unit_2025=province.unit_2025 if province else doc.unit_2025,
                   author=", ".join(doc.authors) or doc.agency or None, path=shown, state=outcome.state)
     return record
 

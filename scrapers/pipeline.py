@@ -65,6 +65,7 @@ def process(doc: Document) -> Document:
     titles.document_title(doc)
     titles.derive_title(doc)
     dates.resolve(doc, published, parts.issued_date(doc))
+    places.resolve_2025(doc)
     classify.doc_type(doc)
     classify.assign_topics(doc)
     classify.assign_tags(doc)

@@ -120,3 +120,28 @@ def qualify_issuer(doc: Document) -> None:
     if doc.province and not mentions(doc.issuer) and \
             re.search(r"\b(?:Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|UBND tỉnh|Ủy ban nhân dân tỉnh)$", doc.issuer):
         doc.issuer = f"{doc.issuer} {doc.province}"
+
+
+MERGER_EFFECTIVE = "2025-07-01"
+
+
+def resolve_2025(doc: Document) -> None:
+    """After 1 July 2025 'tỉnh Tuyên Quang' names the new unit (Tuyên Quang + Hà Giang):
+    map it back to the old province only where the text tells which, else say it cannot."""
+    if not (doc.province and doc.date and doc.date[:10] >= MERGER_EFFECTIVE):
+        return
+    unit = gazetteer().unit(doc.province)
+    if unit is None or len(unit.merged_from) < 2:
+        return
+    evidence: Counter = Counter()
+    for block in doc.blocks:
+        evidence.update(mentions(block.text))
+    others = [old for old in unit.merged_from if old != doc.province and evidence[old]]
+    if not others:
+        return    # only the shared name: the old province of that name is as good as the text gets
+    doc.unit_2025 = unit.name
+    doc.province = None
+    doc.province_basis = None
+    doc.flag("province-2025-unit", "province",
+             f"Bài sau 1/7/2025 nói về {unit.official_name} (hợp nhất {', '.join(unit.merged_from)}); "
+             "không xác định được tỉnh cũ. Điền 'province' nếu bài nói rõ tỉnh cũ nào, rồi xoá mục này.")

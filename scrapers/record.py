@@ -44,6 +44,7 @@ class Document:
     lang: str = "vi"
     province: str | None = None
     province_basis: str | None = None   # text | stamp | source: what the province rests on
+    unit_2025: str | None = None        # stored only when the old province cannot be told
     scope: str = "unknown"
     doc_type: str = "news"
     authors: list[str] = field(default_factory=list)

@@ -57,6 +57,7 @@ def front_matter(doc: Document) -> dict:
         "scope": doc.scope,
         "province": doc.province,
         "province_basis": doc.province_basis,
+        "unit_2025": doc.unit_2025,
         "doc_type": doc.doc_type,
         "authors": doc.authors,
         "author_affiliation": doc.author_affiliation,
@@ -81,7 +82,7 @@ def front_matter(doc: Document) -> dict:
     meta["review"] = [r.as_dict() for r in doc.review]
     if not doc.date:
         del meta["date"], meta["date_basis"]
-    for key in ("province_basis", "author_affiliation", "agency", "about", "doc_number", "issuer", "signer", "signer_title", "received"):
+    for key in ("province_basis", "unit_2025", "author_affiliation", "agency", "about", "doc_number", "issuer", "signer", "signer_title", "received"):
         if meta.get(key) is None:
             meta.pop(key, None)
     return meta

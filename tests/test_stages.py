@@ -269,3 +269,13 @@ def test_districts_tell_their_province_and_are_not_provinces():
 ])
 def test_citation_forms_seen_in_practice(text, code):
     assert [c["code"] for c in find_citations(text)] == [code]
+
+
+def test_after_the_2025_merger_a_new_unit_maps_back_or_says_it_cannot():
+    merged = run("Tỉnh Tuyên Quang triển khai nhiệm vụ cải cách tư pháp năm 2025\n\nSáng 12/8/2025, Ban Chỉ đạo "
+                 "Cải cách tư pháp tỉnh Tuyên Quang (gồm địa bàn tỉnh Tuyên Quang và tỉnh Hà Giang cũ) họp phiên thứ nhất.\n")
+    assert merged.province is None and merged.unit_2025 == "Tuyên Quang"
+    assert any(r.code == "province-2025-unit" for r in merged.review)
+    before = run("Tỉnh Tuyên Quang triển khai nhiệm vụ cải cách tư pháp năm 2024\n\nSáng 12/8/2024, Ban Chỉ đạo "
+                 "Cải cách tư pháp tỉnh Tuyên Quang họp phiên thứ nhất; tỉnh Hà Giang cử đại diện dự.\n")
+    assert before.province == "Tuyên Quang" and before.unit_2025 is None
