@@ -4,6 +4,9 @@ Relative URLs, so the output works from any static server and under any sub-path
 nothing is fetched from another host (no CDN, web fonts or external scripts).
 `publishconf.py` builds on this for the public site.
 """
+import sys
+from pathlib import Path
+
 SITENAME = "Kho lưu trữ Cải cách tư pháp"
 SITEURL = ""
 RELATIVE_URLS = True
@@ -20,13 +23,27 @@ DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listing PLUGINS turns off namespace auto-discovery, hence yaml_metadata is named here.
+# Browse plugins import their shared machinery (plugins/cctp_listing) by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
     "cctp_drafts",
     "cctp_dates",
     "cctp_metadata",
+    "cctp_sanitize",
     "cctp_tags",
     "cctp_provinces",
+    "cctp_units",
+    "cctp_topics",
+    "cctp_doc_types",
+    "cctp_authors",
+    "cctp_documents",  # before cctp_related and cctp_tracker, which use what it finds
+    "cctp_related",
+    "cctp_tracker",
+    "cctp_timeline",
+    "cctp_map",
+    "cctp_seo",
+    "cctp_sitemap",
 ]
 
 # Content is Markdown only; the reStructuredText reader would just warn that docutils has
@@ -86,7 +103,8 @@ AUTHOR_URL = AUTHOR_SAVE_AS = AUTHORS_URL = AUTHORS_SAVE_AS = ""
 ARCHIVES_URL = ARCHIVES_SAVE_AS = ""
 
 DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "period_archives": None, "province": None}
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "period_archives": None, "province": None,
+                       "unit": None, "topic": None, "doc_type": None, "byline": None, "month": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),

@@ -52,12 +52,13 @@ def _as_list(value) -> list:
 
 def _citation(raw) -> dict:
     if not isinstance(raw, dict):  # a bare code
-        return {"code": str(raw), "type": None, "date": None, "issuer": None}
+        return {"code": str(raw), "type": None, "date": None, "issuer": None, "title": None}
     return {
         "code": str(raw.get("code") or "").strip(),
         "type": raw.get("type"),
         "date": iso_date(raw.get("date")),
         "issuer": raw.get("issuer"),
+        "title": raw.get("title"),
     }
 
 
@@ -88,7 +89,8 @@ def normalise(content) -> None:
         log.warning("%s: unknown province %r (shown as written)", source, name)
     content.province_name = province.name if province else name
     content.province_info = province
-    content.unit_2025 = gazetteer().unit(province.unit_2025) if province else None
+    # A post-2025 item may name only its 2025 unit (front matter `unit_2025`, province null).
+    content.unit_2025 = gazetteer().unit(province.unit_2025 if province else meta.get("unit_2025"))
 
     content.scope_label = SCOPE_LABELS.get(meta.get("scope"))
     content.lang_label = LANG_LABELS.get(content.lang, content.lang)

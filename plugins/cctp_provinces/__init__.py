@@ -1,92 +1,72 @@
 """Province pages: one per pre-2025 province that has articles (``PROVINCE_SAVE_AS``), and an
-index of all 63 grouped by region with article counts (``PROVINCES_SAVE_AS``).
+index of all 63 grouped by region with article counts, a map and a table
+(``PROVINCES_SAVE_AS``; the map comes from ``cctp_map``).
 
-Relies on ``cctp_metadata`` having attached ``province_info`` to each article.
+Relies on ``cctp_metadata`` having attached ``province_info`` to each article. Each article
+gets ``province_url``; each group's ``info`` is the gazetteer's Province and ``unit`` its 2025
+unit.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from functools import partial
+from collections import Counter, defaultdict
 
 from pelican import signals
-from pelican.generators import Generator
 
-from scrapers.gazetteer import Province, Unit2025, gazetteer
-
-DEFAULTS = {
-    "PROVINCE_URL": "tinh/{slug}/",
-    "PROVINCE_SAVE_AS": "tinh/{slug}/index.html",
-    "PROVINCES_URL": "tinh/",
-    "PROVINCES_SAVE_AS": "tinh/index.html",
-}
+from cctp_listing import GroupedGenerator
+from scrapers.gazetteer import gazetteer
 
 
-@dataclass
-class ProvinceEntry:
-    province: Province
-    unit_2025: Unit2025 | None
-    url: str
-    save_as: str
-    articles: list = field(default_factory=list)
+class ProvinceGenerator(GroupedGenerator):
+    name = "province"
+    index_name = "provinces"
+    feed_title = "{name} — cải cách tư pháp"
+    defaults = {
+        "PROVINCE_URL": "tinh/{slug}/",
+        "PROVINCE_SAVE_AS": "tinh/{slug}/index.html",
+        "PROVINCES_URL": "tinh/",
+        "PROVINCES_SAVE_AS": "tinh/index.html",
+    }
 
-    @property
-    def name(self) -> str:
-        return self.province.name
+    def known_groups(self):
+        # Data-file order: GSO codes, so regions come in their usual order.
+        return ((p.slug, p.name, p) for p in gazetteer().provinces)
 
-    @property
-    def slug(self) -> str:
-        return self.province.slug
+    def keys(self, article):
+        province = getattr(article, "province_info", None)
+        return [(province.slug, province.name, province)] if province else []
 
+    def annotate(self, article, groups):
+        if groups:
+            article.province_url = groups[0].url
 
-class ProvinceGenerator(Generator):
-    """Groups the published articles by province; writes the pages after all contexts exist."""
-
-    def setting(self, key: str) -> str:
-        return self.settings.get(key, DEFAULTS[key])
-
-    def generate_context(self) -> None:
+    def extra_context(self):
         g = gazetteer()
-        self.entries: list[ProvinceEntry] = []
-        by_slug: dict[str, ProvinceEntry] = {}
-        for p in g.provinces:
-            entry = ProvinceEntry(
-                province=p,
-                unit_2025=g.unit(p.unit_2025),
-                url=self.setting("PROVINCE_URL").format(slug=p.slug),
-                save_as=self.setting("PROVINCE_SAVE_AS").format(slug=p.slug),
-            )
-            self.entries.append(entry)
-            by_slug[p.slug] = entry
-        # context["articles"] is newest first (ARTICLE_ORDER_BY), so each list is too.
-        for article in self.context.get("articles", []):
-            province = getattr(article, "province_info", None)
-            if province is not None:
-                entry = by_slug[province.slug]
-                entry.articles.append(article)
-                article.province_url = entry.url
-        regions: dict[str, list[ProvinceEntry]] = defaultdict(list)
-        for entry in self.entries:  # data-file order: GSO codes, regions in first-seen order
-            regions[entry.province.region].append(entry)
-        self.regions = list(regions.items())
-        self.context["province_regions"] = self.regions
-        self.context["PROVINCES_URL"] = self.setting("PROVINCES_URL")
-
-    def generate_output(self, writer) -> None:
-        write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
-        template = self.get_template("province")
-        for entry in self.entries:
-            if not entry.articles:
-                continue
-            write(entry.save_as, template, self.context, province=entry,
-                  articles=entry.articles, dates=entry.articles,
-                  template_name="province", url=entry.url, blog=True)
-        write(self.setting("PROVINCES_SAVE_AS"), self.get_template("provinces"), self.context,
-              regions=self.regions, province_count=len(self.entries), template_name="provinces",
-              url=self.setting("PROVINCES_URL"))
+        regions = defaultdict(list)
+        for group in self.groups:
+            group.unit = g.unit(group.info.unit_2025)
+            regions[group.info.region].append(group)
+        self.context["province_by_slug"] = self.by_slug
+        return {"province_regions": list(regions.items())}
 
 
-def get_generators(pelican) -> type[Generator]:
+    def write_group(self, write, template, group):
+        """Adds the year counts and the key central documents the province's articles cite,
+        counted in one pass over its articles."""
+        years, cited = Counter(), Counter()
+        documents = self.context.get("document_by_slug", {})
+        for article in group.articles:
+            years[article.date.year] += 1
+            for slug in getattr(article, "cited_slugs", []):
+                doc = documents.get(slug)
+                if doc is not None and doc.info.key:
+                    cited[slug] += 1
+        key_documents = sorted(((documents[s], n) for s, n in cited.items()), key=lambda dn: dn[0].info.date or "")
+        write(group.save_as, template, self.context, group=group, articles=group.articles,
+              dates=group.articles, years=sorted(years.items(), reverse=True),
+              key_documents=key_documents, template_name=self.name, url=group.url)
+
+
+def get_generators(pelican):
     return ProvinceGenerator
 
 
