@@ -19,5 +19,8 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 TAG_FEED_ATOM = "the/{slug}/atom.xml"
+# Written by cctp_provinces and cctp_topics (plugins/cctp_listing) beside each listing.
+PROVINCE_FEED_ATOM = "tinh/{slug}/atom.xml"
+TOPIC_FEED_ATOM = "chu-de/{slug}/atom.xml"
 
 DELETE_OUTPUT_DIRECTORY = True

@@ -95,6 +95,25 @@ def sample_site(make_site) -> Path:
     return make_site(list(SAMPLES.values()))
 
 
+CORPUS_ARTICLES = 300
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory) -> Path:
+    """A mid-size archive built and indexed once per session: CORPUS_ARTICLES synthetic
+    articles from bench/corpus.py (provinces, years, topics and citations spread like a real
+    archive) plus the repository's own content/articles."""
+    import importlib.util
+    import shutil
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    base = tmp_path_factory.mktemp("corpus")
+    content = corpus.generate(CORPUS_ARTICLES, base, seed=4)
+    shutil.copytree(CONTENT / "articles", content / "articles", dirs_exist_ok=True)
+    return build_site(content, base / "output")
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The repository's own content/, built with pelicanconf.py and indexed."""
