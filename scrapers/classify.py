@@ -58,18 +58,34 @@ def _count(phrase: str, text: str) -> int:
     return len(re.findall(rf"(?<![^\W_]){re.escape(phrase)}(?![^\W_])", text))
 
 
+@lru_cache(maxsize=1)
+def _topic_matcher() -> tuple[re.Pattern, dict[str, list[tuple[str, str]]]]:
+    """One pattern for every keyword phrase of every topic (longest first), and what each
+    folded phrase stands for: (topic slug, the phrase as the taxonomy writes it)."""
+    own: dict[str, list[tuple[str, str]]] = {}
+    for slug, topic in topics().items():
+        for kw in topic["keywords"]:
+            own.setdefault(fold(kw), []).append((slug, kw))
+    # A match of the longest phrase also counts the phrases inside it
+    # ("cục thi hành án dân sự" is also "thi hành án dân sự").
+    phrases = {p: [m for q, meanings in own.items() if re.search(rf"(?<![^\W_]){re.escape(q)}(?![^\W_])", p)
+                   for m in meanings] for p in own}
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternation})(?![^\W_])"), phrases
+
+
 def assign_topics(doc: Document, limit: int = 5) -> None:
     """Topics whose keyword phrases the text uses (the title counts three times); the
     phrases that triggered each are kept as evidence for the editor."""
-    title, body = fold(doc.title or ""), fold(doc.body_text())
+    pattern, phrases = _topic_matcher()
     score: Counter = Counter()
     evidence: dict[str, list[str]] = {}
-    for slug, topic in topics().items():
-        for kw in topic["keywords"]:
-            n = 3 * _count(fold(kw), title) + _count(fold(kw), body)
-            if n:
-                score[slug] += n
-                evidence.setdefault(slug, []).append(kw)
+    for text, weight in ((doc.title or "", 3), (doc.body_text(), 1)):
+        for m in pattern.finditer(fold(text)):
+            for slug, kw in phrases[m.group(0)]:
+                score[slug] += weight
+                if kw not in evidence.setdefault(slug, []):
+                    evidence[slug].append(kw)
     order = list(topics())
     chosen = [s for s, n in score.items() if n >= 2]
     chosen.sort(key=lambda s: (-score[s], order.index(s)))
@@ -90,7 +106,7 @@ def assign_tags(doc: Document) -> None:
     rules = _tag_rules()
     text = fold(" ".join([doc.title or "", doc.body_text()]))
     candidates = list(doc.tags)
-    candidates += [name for name in rules["institutions"] if _count(fold(name), text)]
+    candidates += [name for name in rules["institutions"] if fold(name) in text and _count(fold(name), text)]
     candidates += [c["code"] for c in doc.citations if c.get("title")]
     seen: set[str] = set()
     tags: list[str] = []

@@ -86,10 +86,10 @@ def _is_caption(block: Block) -> bool:
 def drop_captions(doc: Document) -> None:
     """Photo captions: lines repeated back to back, scene descriptions, photo credits."""
     blocks = doc.blocks
+    keys = [fold(b.text) for b in blocks]
     kept: list[Block] = []
     for i, block in enumerate(blocks):
-        repeated = any(0 <= j < len(blocks) and j != i and fold(blocks[j].text) == fold(block.text)
-                       for j in (i - 1, i + 1))
+        repeated = any(0 <= j < len(blocks) and keys[j] == keys[i] for j in (i - 1, i + 1))
         # The first block is the title or lead: never a caption.
         if i > 0 and (repeated and len(block.text.split()) <= 40 or _is_caption(block)):
             continue

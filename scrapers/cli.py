@@ -10,19 +10,27 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("scrapers.ingest", "chuyển tài liệu thô (.txt) thành bài Markdown trong content/"),
     "check": ("scrapers.check", "kiểm tra mọi bài trong content/"),
+    "new": ("scrapers.new", "tạo bài mới (bản nháp) đúng chỗ, đủ thông tin đầu bài; --from: từ một tài liệu"),
+    "review": ("scrapers.review", "liệt kê bài nháp và các lý do cần biên tập viên xem, bài chờ lâu nhất trước"),
+    "scrape": ("scrapers.scrape", "tải bài mới từ các nguồn trong scrapers/data/sources.yaml (trang web, RSS, PDF)"),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="cctp", description="Kho lưu trữ Cải cách tư pháp: công cụ biên tập")
     sub = parser.add_subparsers(dest="command", required=True)
-    modules = {}
+    # Only the chosen command's module is imported: `cctp check` need not load the
+    # scrapers' HTTP stack, and one command's trouble cannot break the others.
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    module = None
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
-        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
-        modules[name] = module
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command)
     args = parser.parse_args(argv)
-    return modules[args.command].run(args)
+    return module.run(args)
 
 
 if __name__ == "__main__":

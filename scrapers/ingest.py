@@ -12,7 +12,8 @@ from .pipeline import process
 from .record import Document
 from .outlets import outlet_for
 from .sources import SourceError, expand, read
-from .write import article_path, atomic_write, edited, front_matter, render, source_index
+from .dedup import DuplicateIndex
+from .write import article_path, atomic_write, compose, edited, front_matter, render, source_indexes, split
 
 
 @dataclass
@@ -27,6 +28,8 @@ MESSAGES = {
     "updated": "đã cập nhật",
     "unchanged": "không đổi",
     "kept-edited": "bỏ qua: tệp đã được biên tập viên sửa, giữ nguyên bản của biên tập viên",
+    "duplicate": "trùng với bài đã có: đã thêm nguồn này vào 'also_sources' của bài",
+    "duplicate-edited": "trùng với bài đã có nhưng bài đã được biên tập viên sửa: hãy tự thêm nguồn này vào 'also_sources'",
 }
 
 
@@ -53,22 +56,82 @@ def _owner(path: Path, sources: dict[str, Path]) -> str | None:
     return next((sha for sha, p in sources.items() if p == path), None)
 
 
+def _source_entry(doc: Document) -> dict:
+    return {"file": doc.source_file, "url": doc.source_url, "sha256": doc.source_sha256, "retrieved": doc.retrieved}
+
+
+def attach_duplicate(doc: Document, path: Path, dry_run: bool) -> Outcome:
+    """Record a republished copy as another source of the article it repeats."""
+    old = path.read_text(encoding="utf-8")
+    if edited(old):
+        return Outcome(doc, path, "duplicate-edited")
+    meta, markdown = split(old)
+    entries = [*(meta.get("also_sources") or []), _source_entry(doc)]
+    # Keep the writer's field order: also_sources right after source.
+    meta = {k: v for k, v in meta.items() if k != "also_sources"}
+    at = list(meta).index("source") + 1
+    items = list(meta.items())
+    meta = dict(items[:at] + [("also_sources", entries)] + items[at:])
+    if not dry_run:
+        atomic_write(path, compose(meta, markdown))
+    return Outcome(doc, path, "duplicate")
+
+
+class _LazyDuplicates:
+    """The duplicate index over the archive's bodies, built on first use only."""
+
+    def __init__(self, content: Path):
+        self.content, self._index = content, None
+
+    def index(self) -> DuplicateIndex:
+        if self._index is None:
+            self._index = DuplicateIndex()
+            for path in sorted(self.content.rglob("*.md")) if self.content.exists() else []:
+                try:
+                    self._index.add(str(path), split(path.read_text(encoding="utf-8"))[1])
+                except ValueError:
+                    continue   # not an article file: cctp check reports it
+        return self._index
+
+    def add_if_built(self, key: str, text: str) -> None:
+        """Keep a built index current; an index not built yet will read the file itself."""
+        if self._index is not None:
+            self._index.add(key, text)
+
+
 def ingest_one(path: Path, content: Path, sources: dict[str, Path], planned: dict[Path, str],
-               dry_run: bool, source_url: str | None = None) -> Outcome:
+               dry_run: bool, source_url: str | None = None, duplicates: _LazyDuplicates | None = None,
+               absorbed: dict[str, Path] | None = None) -> Outcome:
     project = content.resolve().parent
     doc = read(path, store_raw(path, project, dry_run))
     if source_url:
         doc.source_url = source_url
-    outlet = outlet_for(doc.source_url)
-    if outlet:
+    return ingest_doc(doc, content, sources, planned, dry_run, duplicates, absorbed=absorbed)
+
+
+def ingest_doc(doc: Document, content: Path, sources: dict[str, Path], planned: dict[Path, str], dry_run: bool,
+               duplicates: _LazyDuplicates | None = None, existing: Path | None = None,
+               absorbed: dict[str, Path] | None = None) -> Outcome:
+    """A read Document (from a file or a fetched page) → its article. `existing`: the article an
+    earlier version of the same source made (a re-fetched page that changed has a new sha256)."""
+    if doc.outlet is None and (outlet := outlet_for(doc.source_url)):
         doc.outlet, doc.source_province = outlet.title, outlet.province
     doc = process(doc)
-    existing = sources.get(doc.source_sha256)
+    if absorbed and doc.source_sha256 in absorbed:
+        return Outcome(doc, absorbed[doc.source_sha256], "unchanged")   # already another source of it
+    existing = existing or sources.get(doc.source_sha256)
+    if existing is None and duplicates is not None:
+        hit = duplicates.index().find(doc.body_text())
+        if hit:
+            outcome = attach_duplicate(doc, Path(hit[0]), dry_run)
+            if absorbed is not None:
+                absorbed[doc.source_sha256] = outcome.path
+            return outcome
     target = article_path(content, doc)
     taken_by = planned.get(target) or (_owner(target, sources) if target.exists() else None)
     if target.exists() and taken_by is None and target != existing:
         taken_by = "?"
-    if taken_by and taken_by != doc.source_sha256:
+    if taken_by and taken_by != doc.source_sha256 and target != existing:
         # Same title, another source: keep both, apart.
         doc.slug = f"{doc.slug}-{doc.source_sha256[:6]}"
         target = article_path(content, doc)
@@ -77,15 +140,20 @@ def ingest_one(path: Path, content: Path, sources: dict[str, Path], planned: dic
     current = existing if existing and existing.exists() else (target if target.exists() else None)
     if current is not None:
         old = current.read_text(encoding="utf-8")
-        if current == target and old == text:
-            return Outcome(doc, target, "unchanged")
         if edited(old):
             return Outcome(doc, current, "kept-edited")
+        # Sources absorbed as duplicates stay with the article when it is rewritten.
+        doc.also_sources = split(old)[0].get("also_sources") or []
+        text = render(doc)
+        if current == target and old == text:
+            return Outcome(doc, target, "unchanged")
     if not dry_run:
         atomic_write(target, text)
         if current is not None and current != target:
             current.unlink()
     sources[doc.source_sha256] = target
+    if duplicates is not None:
+        duplicates.add_if_built(str(target), doc.body_text())
     return Outcome(doc, target, "updated" if current is not None else "new")
 
 
@@ -130,12 +198,13 @@ def ingest(paths: list[str], content: Path, dry_run: bool, as_jsonl: bool, sourc
     except SourceError as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return 2
-    sources = source_index(content) if content.exists() else {}
+    sources, absorbed = source_indexes(content) if content.exists() else ({}, {})
     planned: dict[Path, str] = {}
+    duplicates = _LazyDuplicates(content)
     cwd = Path.cwd().resolve()
     for path in files:
         try:
-            outcome = ingest_one(path, content, sources, planned, dry_run, source_url)
+            outcome = ingest_one(path, content, sources, planned, dry_run, source_url, duplicates, absorbed)
         except SourceError as exc:
             failures += 1
             print(f"lỗi: {exc}", file=sys.stderr)
@@ -146,7 +215,7 @@ def ingest(paths: list[str], content: Path, dry_run: bool, as_jsonl: bool, sourc
             continue
         if as_jsonl:
             print(json.dumps(as_json(outcome, cwd), ensure_ascii=False), flush=True)
-        verb = MESSAGES[outcome.state] + (" (thử, không ghi)" if dry_run and outcome.state in ("new", "updated") else "")
+        verb = MESSAGES[outcome.state] + (" (thử, không ghi)" if dry_run and outcome.state in ("new", "updated", "duplicate") else "")
         print(f"{verb}: {path} → {outcome.path}", file=sys.stderr)
         for r in outcome.doc.review:
             print(f"  cần xem: [{r.code}] {r.message}", file=sys.stderr)

@@ -30,8 +30,16 @@ class Document:
     source_url: str | None = None
     source_sha256: str = ""
     retrieved: str | None = None
+    also_sources: list[dict] = field(default_factory=list)   # the same story from other sources
     outlet: str | None = None           # the outlet the source URL belongs to
     source_province: str | None = None  # the province that outlet declares
+    # What a web page states in machine-readable form (meta tags, JSON-LD), set by the page
+    # reader (scrapers/html.py); it outranks cues in the text.
+    page_title: str | None = None
+    page_date: str | None = None        # ISO date or date-time with +07:00
+    page_authors: list[str] = field(default_factory=list)
+    page_section: str | None = None
+    figures: list[dict] = field(default_factory=list)   # {src, caption, credit}: photos kept out of the text
     # Working state
     blocks: list[Block] = field(default_factory=list)
     header_lines: list[tuple[int, str]] = field(default_factory=list)

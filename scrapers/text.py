@@ -7,8 +7,13 @@ import unicodedata
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # Old-style placement puts the tone on the second vowel of an open oa/oe/uy syllable
 # ("hoà", "uỷ"); the new style on the first ("hòa", "ủy"). Both are in daily use, often in
-# one text, so the folding key moves it to one place (the second vowel).
-_NEW_STYLE = re.compile(rf"([oO])([{_TONES}])([aAeE])(?![^\W\d_])|([uU])([{_TONES}])([yY])(?![^\W\d_])")
+# one text, so the folding key moves it to one place (the second vowel). Done on composed
+# lower-case text with a table: folding runs on every block of every document.
+_MOVE = {
+    unicodedata.normalize("NFC", first + tone) + second: first + unicodedata.normalize("NFC", second + tone)
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")) for tone in _TONES
+}
+_NEW_STYLE = re.compile("(?:" + "|".join(_MOVE) + r")(?![^\W\d_])")
 
 
 def nfc(text: str) -> str:
@@ -16,16 +21,11 @@ def nfc(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Matching key: NFC, case-folded, tone placement unified (Hòa = Hoà, ủy = uỷ)."""
-    decomposed = unicodedata.normalize("NFD", text)
-
-    def _move(m: re.Match) -> str:
-        if m.group(1):
-            return m.group(1) + m.group(3) + m.group(2)
-        return m.group(4) + m.group(6) + m.group(5)
-
-    decomposed = _NEW_STYLE.sub(_move, decomposed)
-    return unicodedata.normalize("NFC", decomposed).casefold()
+    """Matching key: NFC, case-folded, tone placement unified (Hòa = Hoà, ủy = uỷ).
+    Keeps the length of composed Vietnamese text, so positions map back to the original."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _NEW_STYLE.sub(lambda m: _MOVE[m.group(0)], text.casefold())
 
 
 def strip_diacritics(text: str) -> str:

@@ -18,7 +18,8 @@ from .record import Block, Document
 INGEST_VERSION = 1
 _CHECKSUM = re.compile(r"^(  checksum: )([0-9a-f]{64})$", re.MULTILINE)
 _MD_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d+[.)]\s|={3,}|-{3,}|\|)")
-_SHA_LINE = re.compile(r"^  sha256: ([0-9a-f]{64})$", re.MULTILINE)
+_SHA_LINE = re.compile(r"^ +(?:- )?sha256: ([0-9a-f]{64})$", re.MULTILINE)
+_FRONT = re.compile(r"\A---\n(.*?\n)---\n\n?", re.DOTALL)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -79,6 +80,8 @@ def front_matter(doc: Document) -> dict:
         })
     meta["source"] = {"file": doc.source_file, "url": doc.source_url,
                       "sha256": doc.source_sha256, "retrieved": doc.retrieved}
+    if doc.also_sources:
+        meta["also_sources"] = doc.also_sources
     meta["review"] = [r.as_dict() for r in doc.review]
     if not doc.date:
         del meta["date"], meta["date_basis"]
@@ -107,11 +110,24 @@ def body(blocks: list[Block]) -> str:
 
 
 def render(doc: Document) -> str:
-    meta = yaml.dump(front_matter(doc), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     width=10**6)
-    meta += f"ingest:\n  version: {INGEST_VERSION}\n  checksum: {'0' * 64}\n"
-    text = f"---\n{meta}---\n\n{body(doc.blocks)}"
+    return compose(front_matter(doc), body(doc.blocks))
+
+
+def compose(meta: dict, markdown: str) -> str:
+    """A whole article file: front matter, the ingest's own block with the checksum, body."""
+    meta = {k: v for k, v in meta.items() if k != "ingest"}
+    head = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6)
+    head += f"ingest:\n  version: {INGEST_VERSION}\n  checksum: {'0' * 64}\n"
+    text = f"---\n{head}---\n\n{markdown}"
     return _CHECKSUM.sub(lambda m: m.group(1) + checksum(text), text)
+
+
+def split(text: str) -> tuple[dict, str]:
+    """(front matter, Markdown body) of an article file."""
+    m = _FRONT.match(text)
+    if not m:
+        raise ValueError("không có phần thông tin đầu bài giữa hai dòng '---'")
+    return yaml.safe_load(m.group(1)) or {}, text[m.end():]
 
 
 def checksum(text: str) -> str:
@@ -127,13 +143,20 @@ def edited(text: str) -> bool:
 
 
 def source_index(content: Path) -> dict[str, Path]:
-    """sha256 of each raw source → the article file made from it."""
-    index: dict[str, Path] = {}
+    """sha256 of each article's own raw source → its file."""
+    return source_indexes(content)[0]
+
+
+def source_indexes(content: Path) -> tuple[dict[str, Path], dict[str, Path]]:
+    """(sha256 of each article's own raw source → its file,
+        sha256 of each source an article absorbed as a duplicate → that file)."""
+    own: dict[str, Path] = {}
+    absorbed: dict[str, Path] = {}
     for path in sorted(content.rglob("*.md")):
         head = path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
-        if m := _SHA_LINE.search(head):
-            index.setdefault(m.group(1), path)
-    return index
+        for i, m in enumerate(_SHA_LINE.finditer(head)):
+            (own if i == 0 else absorbed).setdefault(m.group(1), path)
+    return own, absorbed
 
 
 def atomic_write(path: Path, text: str) -> None:

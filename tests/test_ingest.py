@@ -104,7 +104,29 @@ def test_missing_path_is_a_clear_error(project):
 def test_same_title_from_two_sources_gets_two_files(project):
     incoming = project / "incoming/seeds"
     text = (incoming / "000_5cba6f103846a903.txt").read_text(encoding="utf-8")
-    (incoming / "005_copy.txt").write_text(text.replace("Việt Bắc", "Minh Hà"), encoding="utf-8")
+    other_story = ("Chiều 14/7/2021, Ban Chỉ đạo Cải cách tư pháp tỉnh Cao Bằng họp phiên thứ hai, nghe báo cáo "
+                   "kết quả tuyển dụng thẩm phán, kiểm sát viên và chấp hành viên; thảo luận việc bố trí trụ sở "
+                   "làm việc cho Tòa án nhân dân hai cấp và kế hoạch tập huấn kỹ năng tranh tụng cho luật sư.")
+    (incoming / "005_copy.txt").write_text(text.split("\n", 1)[0] + "\n\n" + other_story + "\n", encoding="utf-8")
     cctp("ingest", incoming, cwd=project / "site")
     same = sorted((project / "site/content/articles/2021").glob("trien-khai-nhiem-vu*.md"))
     assert len(same) == 2 and same[0].stem != same[1].stem
+
+
+def test_a_republished_story_becomes_another_source_of_the_same_article(project):
+    site, incoming = project / "site", project / "incoming/seeds"
+    cctp("ingest", incoming, cwd=site)
+    article = next((site / "content/articles").rglob("*thai-nguyen*.md"))
+    copy = (incoming / "002_ef9b73df81c7ad29.txt").read_text(encoding="utf-8")
+    copy = "Trang chủ > Nội chính\n" + copy.replace("Hoàng Thanh Huyền", "Theo Báo Thái Nguyên") + "\nXem thêm\n"
+    (incoming / "010_republished.txt").write_text(copy, encoding="utf-8")
+    result = cctp("ingest", incoming, cwd=site)
+    assert result.returncode == 0 and "also_sources" in result.stderr
+    assert len(list((site / "content/articles").rglob("*.md"))) == 5
+    text = article.read_text(encoding="utf-8")
+    assert "also_sources:\n- file: raw/seeds/010_republished.txt" in text
+    again = cctp("ingest", incoming, cwd=site)
+    assert again.stderr.count("không đổi") == 6 and article.read_text(encoding="utf-8") == text
+    check = subprocess.run([sys.executable, "-m", "scrapers.cli", "check", "content"], cwd=site,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
