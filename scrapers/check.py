@@ -203,10 +203,68 @@ def check_tree(content: Path) -> list[Finding]:
 
 def add_arguments(p) -> None:
     p.add_argument("content", nargs="?", default="content", type=Path, help="thư mục nội dung (mặc định: content)")
+    p.add_argument("--changed", action="store_true",
+                   help="chỉ kiểm tra các tệp git cho là đã đổi (so với --base; gồm cả tệp mới, đã hoặc chưa "
+                        "git add); dùng cho pre-commit")
+    p.add_argument("--base", default="HEAD", metavar="REF",
+                   help="với --changed: so với commit/nhánh này (mặc định HEAD; trong CI ví dụ origin/main)")
 
 
 def run(args) -> int:
+    if args.changed:
+        return check_changed(args.content, args.base)
     return check_content(args.content)
+
+
+def check_changed(content: Path, ref: str) -> int:
+    """Check only the files git says changed. Every other file is only scanned as text (no
+    YAML), for a slug or source the changed files repeat, so this stays fast on a big archive."""
+    from .gitfiles import changed_files
+
+    if not content.is_dir():
+        print(f"lỗi: không có thư mục nội dung '{content}'", file=sys.stderr)
+        return 2
+    changed = changed_files(content, ref)
+    if changed is None:
+        print(f"lỗi: --changed cần git và một kho git có '{ref}' (thư mục '{content}' không nằm trong kho git, "
+              "hoặc không có REF này). Chạy 'cctp check' để kiểm tra tất cả.", file=sys.stderr)
+        return 2
+    root = content.resolve()
+    changed = [p for p in changed if p.suffix == ".md"]
+    findings: list[Finding] = []
+    for path in changed:
+        shown = content / path.relative_to(root)
+        is_page = "pages" in path.relative_to(root).parts[:1]
+        found, meta = check_file(shown, is_page)
+        findings.extend(found)
+        if meta and not is_page:
+            findings.extend(_repeats(content, shown, meta))
+    errors = [f for f in findings if f.error]
+    for f in findings:
+        print(f, file=sys.stderr)
+    print(f"đã kiểm tra {len(changed)} tệp đã đổi so với {ref}: {len(errors)} lỗi, "
+          f"{len(findings) - len(errors)} cảnh báo", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _repeats(content: Path, path: Path, meta: dict) -> list[Finding]:
+    """Other articles with the same slug or source as `path` (the rule check_tree applies)."""
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    wanted = {"slug": [str(meta["slug"])] if meta.get("slug") else [],
+              "source": [str(v) for v in (source.get("sha256"), source.get("url")) if v]}
+    lines = {key: re.compile(rf"^\s*(?:- )?{prefix}:\s*['\"]?(?:{'|'.join(map(re.escape, values))})['\"]?\s*$", re.M)
+             for key, prefix, values in (("slug", "slug", wanted["slug"]), ("source", "(?:sha256|url)", wanted["source"]))
+             if values}
+    out: list[Finding] = []
+    for other in sorted((content / "articles").rglob("*.md")) if lines else []:
+        if other.resolve() == path.resolve():
+            continue
+        head = FRONT.match(other.read_text(encoding="utf-8", errors="replace"))
+        for key, pattern in lines.items():
+            if head and pattern.search(head.group("meta")):
+                message = f"slug '{meta['slug']}' trùng với {other}." if key == "slug" else f"cùng nguồn với {other} (bài trùng)."
+                out.append(Finding(path, 0, key, message, f"slug: {meta['slug']}-2" if key == "slug" else "xoá một trong hai bài"))
+    return out
 
 
 def check_content(content: Path) -> int:
