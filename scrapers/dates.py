@@ -22,7 +22,8 @@ TZ = re.compile(r"[\[(]?\s*(?:GMT|UTC)\s*\+\s*0?7(?::00)?\s*[\])]?|\bICT\b", re.
 ENGLISH_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b|"
                            r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}\b",
                            re.IGNORECASE)
-YEAR_CUE = re.compile(r"(?<!tháng )(?<!\d )\bnăm\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*(?:19|20)?\d{2})", re.IGNORECASE)
+YEAR_CUE = re.compile(r"(?<!tháng )(?<!\d )\b(?:năm\s+|(?:quý\s+[IV]{1,3}|tháng\s+\d{1,2})\s*[/-]\s*)((?:19|20)\d{2})\b"
+                      r"(?!\s*[-–]\s*(?:19|20)?\d{2})", re.IGNORECASE)
 SENTENCE_START = re.compile(r"(?:^|(?<=[.!?…])\s+)")
 
 
@@ -46,8 +47,17 @@ def _cues() -> dict:
     words = sorted(data["weekdays"] + data["header_labels"], key=len, reverse=True)
     lead = "|".join(sorted(data["lead_time_words"], key=len, reverse=True))
     rel = "|".join(data["lead_relative"])
+    def alt(key: str) -> str:
+        return "|".join(sorted(map(re.escape, data[key]), key=len, reverse=True))
+
     return {
         "min_year": data["min_year"],
+        # "triển khai nhiệm vụ năm 2024", "kế hoạch công tác năm 2024": a year planned for.
+        "forward": re.compile(rf"(?:{alt('forward_words')})(?:\s+(?:công tác|nhiệm vụ|trọng tâm)){{0,3}}\s*$",
+                              re.IGNORECASE),
+        # "tổng kết công tác nội chính … năm 2019": a year under review (same clause).
+        "review": re.compile(rf"(?:{alt('review_words')})[^.;:]{{0,120}}$", re.IGNORECASE),
+        "glued_counter": re.compile(rf"(\b\d{{1,2}}:\d{{2}})(\d[\d.,]*\s*{data['view_counter']})", re.IGNORECASE),
         "filler": re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE),
         "lead": re.compile(
             rf"(?:(?P<tod>{lead})(?:\s+(?:{rel}))?\s*[,(]?\s*(?:ngày\s+)?|\(\s*)"
@@ -108,21 +118,27 @@ def dateline(text: str) -> tuple[Found, str] | None:
     returns the date and what remains (a byline name, or '')."""
     if len(text.split()) > 16:
         return None
+    # "11:011.234 lượt xem": a view counter glued to the time.
+    text = _cues()["glued_counter"].sub(r"\1 \2", text)
     dates = find_dates(text)
     if len(dates) != 1:
         return None
     rest = text[:dates[0].start] + " " + text[dates[0].end:]
     rest = TZ.sub(" ", TIME.sub(" ", rest))
     rest = _cues()["filler"].sub(" ", rest)
+    rest = re.sub(rf"[\d.,]+\s*{load_json('dates.json')['view_counter']}", " ", rest, flags=re.IGNORECASE)
     rest = re.sub(r"[\s,|·•:\-–—/\[\]()]+", " ", rest).strip()
     return dates[0], rest
 
 
 def lead_date(text: str) -> tuple[int, int, int | None, str] | None:
-    """'Chiều 14/7', 'Ngày 9/12', 'Sáng nay (27/3)', 'Ngày 21/02/2022': at a sentence start
-    in the lead. Returns (day, month, year or None, matched text)."""
+    """'Chiều 14/7', 'Ngày 9/12', 'Sáng nay (27/3)', 'Ngày 21/02/2022', 'Ngày 23 tháng 6 năm
+    2015': at a sentence start in the lead. Returns (day, month, year or None, matched text)."""
     pattern = _cues()["lead"]
     for start in SENTENCE_START.finditer(text):
+        long = LONG_DATE.match(text, start.end())
+        if long and make_date(int(long.group(3)), int(long.group(2)), int(long.group(1))):
+            return int(long.group(1)), int(long.group(2)), int(long.group(3)), long.group(0)
         m = pattern.match(text, start.end())
         if not m or not (m.group("tod") or m.group(0).lstrip().startswith("(")):
             continue
@@ -134,9 +150,27 @@ def lead_date(text: str) -> tuple[int, int, int | None, str] | None:
     return None
 
 
-def year_cues(text: str) -> Counter:
-    """Years the text speaks of as 'năm 2021' (not inside full dates, not periods)."""
-    return Counter(int(m.group(1)) for m in YEAR_CUE.finditer(text))
+def year_cues(text: str, month: int | None = None) -> list[tuple[int, str]]:
+    """Years the text speaks of ('năm 2021', 'quý I/2024'; not inside full dates, not
+    periods such as 'giai đoạn 2021-2025'), each with its kind: 'review' (a year or period
+    looked back on), 'forward' (planned for) or 'plain'. Given the event's month, a whole
+    year planned or reviewed is moved to the year the event most likely fell in."""
+    cues = _cues()
+    out: list[tuple[int, str]] = []
+    for m in YEAR_CUE.finditer(text):
+        year = int(m.group(1))
+        before = text[max(0, m.start() - 160):m.start()]
+        if re.search(r"(?:đến|tới|từ)\s*$", before, re.IGNORECASE):
+            continue    # a horizon ("đến năm 2025"), not when anything happened
+        whole_year = m.group(0).lower().startswith("năm") and not re.search(
+            r"(?:quý\s+[IV]{1,3}|tháng\s+(?:\d{1,2}|đầu|cuối)(?:\s+(?:đầu|cuối))?)\s*$", before, re.IGNORECASE)
+        if cues["forward"].search(before):
+            out.append((year - 1 if whole_year and month and month >= 10 else year, "forward"))
+        elif cues["review"].search(before):
+            out.append((year + 1 if whole_year and month and month <= 3 else year, "review"))
+        else:
+            out.append((year, "plain"))
+    return out
 
 
 def resolve(doc: Document, published: Found | None, issued: Found | None) -> None:
@@ -152,7 +186,7 @@ def resolve(doc: Document, published: Found | None, issued: Found | None) -> Non
     if lead:
         day, month, year, said = lead
         if year is None:
-            year = _year_from_cues(doc, said)
+            year = _year_from_cues(doc, said, month, day)
         if year is not None:
             d = make_date(year, month, day)
             if d:
@@ -169,20 +203,21 @@ def resolve(doc: Document, published: Found | None, issued: Found | None) -> Non
              + "). Điền 'date: YYYY-MM-DD' và 'date_basis', đổi 'status: published', rồi xoá mục này.")
 
 
-def _year_from_cues(doc: Document, said: str) -> int | None:
-    cues = year_cues(doc.body_text())
-    if doc.title:
-        cues.update(year_cues(doc.title))
+def _year_from_cues(doc: Document, said: str, month: int, day: int) -> int | None:
+    cues = year_cues(doc.title or "", month) + year_cues(doc.body_text(), month)
+    if not cues and doc.page_header_date:
+        # The page header shows the day of the visit: the event is the latest such day before it.
+        header = dt.date.fromisoformat(doc.page_header_date)
+        return header.year if (month, day) <= (header.month, header.day) else header.year - 1
     if not cues:
         return None
-    ranked = cues.most_common()
+    # An event comes after everything it reviews: the latest reviewed year is a floor.
+    floor = max((y for y, kind in cues if kind == "review"), default=0)
+    votes = Counter(y for y, _ in cues if y >= floor) or Counter(y for y, _ in cues)
+    ranked = votes.most_common()
     best = max(y for y, n in ranked if n == ranked[0][1])
     if len(ranked) > 1:
         doc.flag("date-year-inferred", "date",
                  f"Năm của “{said}” được suy ra ({best}) từ các năm nhắc trong bài "
                  f"({', '.join(str(y) for y, _ in ranked)}). Kiểm tra 'date' rồi xoá mục này.")
     return best
-
-
-def fold_has_time(text: str) -> bool:
-    return bool(TIME.search(fold(text)))

@@ -23,13 +23,19 @@ def take_datelines(doc: Document, tail: bool = False) -> dates.Found | None:
         if not hit:
             continue
         found, rest = hit
+        names = bylines._names(rest) if rest else None
+        if rest and not names:
+            continue    # a sentence that holds a date, not a date line
         index = doc.blocks.index(block)
         doc.blocks.remove(block)
         masthead = index == 0 and doc.title is None and found.time is None and len(doc.blocks) > 1
-        if masthead or published:
+        if masthead:
+            doc.page_header_date = found.date.isoformat()
+            continue
+        if published:
             continue
         published = found
-        if rest and (names := bylines._names(rest)):
+        if names:
             doc.authors = names
     return published
 

@@ -49,6 +49,7 @@ class Document:
     date: str | None = None             # ISO date or date-time with +07:00
     date_basis: str | None = None
     date_text: str | None = None        # what the text said, for drafts
+    page_header_date: str | None = None # a masthead's "today" (a year cue, not the date)
     lang: str = "vi"
     province: str | None = None
     province_basis: str | None = None   # text | stamp | source: what the province rests on

@@ -89,8 +89,20 @@ def test_lead_dates(text, expected):
 
 
 def test_year_cues_skip_full_dates_and_periods():
-    cues = year_cues("6 tháng cuối năm 2021; Nghị quyết ngày 02 tháng 6 năm 2005; giai đoạn năm 2021-2025")
-    assert cues == {2021: 1}
+    cues = year_cues("6 tháng cuối năm 2021; Nghị quyết ngày 02 tháng 6 năm 2005; giai đoạn năm 2021-2025; "
+                     "đến năm 2030")
+    assert cues == [(2021, "plain")]
+
+
+@pytest.mark.parametrize("lead, year", [
+    ("Sáng 6-1, Ban Nội chính tổ chức hội nghị tổng kết công tác năm 2019, triển khai nhiệm vụ năm 2020.", 2020),
+    ("Ngày 19/10, Cục tổng kết công tác năm 2023 và triển khai nhiệm vụ năm 2024.", 2023),
+    ("Sáng nay (27/3), Ban Chỉ đạo sơ kết quý I/2024, triển khai nhiệm vụ quý II/2024.", 2024),
+    ("Trong ngày 2-4, đoàn làm việc về kết quả năm 2020 và quý I năm 2021. Năm 2020, tỉnh làm tốt.", 2021),
+])
+def test_a_partial_date_takes_the_year_the_event_fell_in(lead, year):
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\n{lead} {BODY.replace(' năm 2023', '')}\n")
+    assert doc.date is not None and int(doc.date[:4]) == year
 
 
 def test_partial_date_without_any_year_makes_a_draft():
