@@ -14,11 +14,20 @@ _NUMBERED = re.compile(r"^(\d{1,2}|[a-zđ]|[IVX]{1,5})[.)]\s+(?=\S)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 
 
+_COLUMNS = re.compile(r"\t+|[ \u00a0]{3,}")
+
+
 def normalise(raw: str) -> list[tuple[int, str]]:
-    """NFC, unified spaces and line ends; returns (line number, text) pairs."""
-    text = nfc(raw).replace("\r\n", "\n").replace("\r", "\n")
+    """NFC, unified spaces and line ends; a two-column line (document headers laid out with
+    tabs: 'TỈNH ỦY CÀ MAU<tab>ĐẢNG CỘNG SẢN VIỆT NAM') becomes one line per column.
+    Returns (line number, text) pairs."""
+    text = nfc(raw).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = _INVISIBLE.sub("", text)
-    return [(i, _SPACES.sub(" ", line).strip()) for i, line in enumerate(text.split("\n"), 1)]
+    out: list[tuple[int, str]] = []
+    for i, line in enumerate(text.split("\n"), 1):
+        cells = [c for c in _COLUMNS.split(line.strip()) if c.strip()] or [""]
+        out.extend((i, _SPACES.sub(" ", cell).strip()) for cell in cells)
+    return out
 
 
 def _starts_lower(text: str) -> bool:
@@ -43,7 +52,8 @@ def _continues(prev: str, line: str, wrap_width: int) -> bool:
     # A heading in capitals ("KẾ HOẠCH") stands alone above its subject line.
     if is_caps(prev) != is_caps(line):
         return False
-    if _starts_lower(line) or line[:1] in ",;)":
+    # Short lines in a row are a list (tags, menus), not a wrapped paragraph.
+    if (_starts_lower(line) or line[:1] in ",;)") and len(prev) >= 30:
         return True
     # A line cut near the block's usual width is a wrap even before a capital (a name).
     return wrap_width >= 50 and len(prev) >= 0.85 * wrap_width

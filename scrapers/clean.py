@@ -33,18 +33,45 @@ def plain(block: Block) -> str:
     return _ITEM_MARK.sub("", block.text).strip()
 
 
+def _navigation(text: str, max_words: int) -> bool:
+    """'Trang chủ | Giới thiệu | Tin tức', 'Trang chủ > Tin tức > Nội chính': a menu or a
+    breadcrumb, several short items joined by separators."""
+    items = [i for i in re.split(r"\s*[|>»›]\s*|\s{2,}", text) if i.strip()]
+    return len(items) >= 3 and all(len(i.split()) <= max_words for i in items) or \
+        (len(items) == 2 and bool(re.search(r"[>»›]", text)) and all(len(i.split()) <= max_words for i in items))
+
+
+def _menu_run(blocks: list[Block], max_words: int) -> int:
+    """Length of a run of three or more one-to-few-word lines at the top (a menu)."""
+    run = 0
+    while run < len(blocks) and len(blocks[run].text.split()) <= max_words // 2 + 1 \
+            and not re.search(r"[.!?:;]$|\d", blocks[run].text):
+        run += 1
+    return run if run >= 3 else 0
+
+
 def drop_debris(doc: Document) -> None:
-    """Remove skip links, share widgets, 'Xem thêm' and lone dots; cut related-news tails."""
+    """Remove skip links, menus, breadcrumbs, share widgets, 'Xem thêm' and lone dots; cut
+    related-news lists and site footers."""
     rules = _rules()
+    nav_words = load_json("boilerplate.json")["nav_max_words"]
     kept: list[Block] = []
     for i, block in enumerate(doc.blocks):
         text = plain(block)
-        # A related-news heading in the last third starts a list of other articles.
+        # A related-news heading or a footer in the last two thirds ends the article.
         if rules["cut"].match(text) and i >= len(doc.blocks) // 3:
             break
-        if not rules["drop"].match(text):
+        if not (rules["drop"].match(text) or _navigation(text, nav_words)):
             kept.append(block)
+    del kept[:_menu_run(kept, nav_words)]
     doc.blocks = kept
+
+
+def _tag_like(block: Block) -> bool:
+    """A keyword under 'Từ khóa:': a list item or a short line that is no sentence."""
+    text = plain(block)
+    return block.kind == "item" and len(text) <= 60 or \
+        block.kind == "para" and len(text.split()) <= 8 and not re.search(r"[.!?:;]$", text)
 
 
 def take_tags(doc: Document) -> None:
@@ -56,7 +83,7 @@ def take_tags(doc: Document) -> None:
             continue
         tags = [t for t in re.split(r"\s*[,;|]\s*", m.group(1)) if t]
         end = i + 1
-        while end < len(doc.blocks) and doc.blocks[end].kind == "item" and len(plain(doc.blocks[end])) <= 60:
+        while end < len(doc.blocks) and _tag_like(doc.blocks[end]):
             tags.append(plain(doc.blocks[end]))
             end += 1
         seen: set[str] = set()

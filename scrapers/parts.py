@@ -32,7 +32,7 @@ def _layout() -> dict:
     trailers = "|".join(map(re.escape, data["stamp_trailers"]))
     data["stamp_re"] = re.compile(
         r"^(?P<office>[^\n]{4,80})\n" + re.escape(data["stamp_marker"])
-        + r"\b[ \t]*(?:Số\s*:?\s*(?P<num>\d+))?\s*\n?\s*Ngày\s*:?\s*(?P<date>\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{2,4})"
+        + r"\b\s*(?:Số\s*:?\s*(?P<num>\d+))?\s*\n?\s*Ngày\s*:?\s*(?P<date>\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{2,4})"
         + r"(?P<trail>(?:\n(?:" + trailers + r")\b[^\n]*)*)", re.IGNORECASE)
     return data
 
@@ -85,10 +85,15 @@ def take_header(doc: Document) -> None:
     if end < len(doc.blocks) and is_caps(doc.blocks[end].text) and fold(doc.blocks[end].text).startswith("của "):
         issuer_lines = [doc.blocks[end].text[4:]]
         end += 1
+    # The subject line(s) under the heading: "về …", "thực hiện …", or a name such as
+    # "Chuyển đổi số trong hoạt động tư pháp …"; a subject never ends with a full stop.
     subject: list[str] = []
-    while end < len(doc.blocks) and (_SUBJECT.match(doc.blocks[end].text) if not subject else False):
-        subject.append(doc.blocks[end].text)
-        end += 1
+    if end < len(doc.blocks):
+        text = doc.blocks[end].text
+        if _SUBJECT.match(text) or (len(text.split()) <= 60 and not re.search(r"[.:;]$", text)
+                                     and not is_caps(text)):
+            subject.append(text)
+            end += 1
     for block in doc.blocks[end:end + 2]:
         if _PLACE_DATE.match(block.text):
             doc.place_date = block.text
@@ -133,8 +138,12 @@ def take_signature(doc: Document) -> None:
             continue
         title_parts: list[str] = []
         j = i
-        while j < len(doc.blocks) and is_caps(layout["marks_re"].sub("", doc.blocks[j].text)):
-            title_parts.append(doc.blocks[j].text)
+        while j < len(doc.blocks):
+            text = layout["marks_re"].sub("", doc.blocks[j].text).strip()
+            if text and not is_caps(text):
+                break
+            if text:   # "(Đã ký)" and "★" between title and name are marks only
+                title_parts.append(doc.blocks[j].text)
             j += 1
         if j >= len(doc.blocks):
             return

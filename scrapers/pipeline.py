@@ -65,7 +65,8 @@ def process(doc: Document) -> Document:
     published = published or take_datelines(doc)
     bylines.take_top_byline(doc)
     bylines.take_agency_prefix(doc)
-    bylines.take_end_byline(doc)
+    if not doc.full_text:    # a document's signer is no byline
+        bylines.take_end_byline(doc)
     published = published or take_datelines(doc, tail=True)
     clean.drop_captions(doc)
     bylines.settle(doc)
