@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .gazetteer import gazetteer, load_json
 from .record import Document
-from .text import fold
+from .text import fold, is_caps
 
 
 @lru_cache(maxsize=1)
@@ -18,7 +18,15 @@ def _cues() -> dict:
     return {
         "label": re.compile(rf"^(?:{alt(data['author_labels'])})\s*:\s*(?P<name>.+)$", re.IGNORECASE),
         "source": re.compile(rf"^\(?\s*(?:{alt(data['source_labels'])})\s*:?\s+(?P<name>[^().,;:!?]{{2,60}}?)\s*\)?\.?$", re.IGNORECASE),
-        "prefix": re.compile(rf"^\(?(?P<tag>{agencies})\)?\s*[-–—]\s+(?=\S)"),
+        # "TTXVN - ", "(PLVN) - ", "VOV.VN - ", "(Chinhphu.vn) - ", "Da Nang (VNA) – "
+        "prefix": re.compile(rf"^(?:[A-ZĐ][\w.’']*(?:\s+[A-ZĐ][\w.’']*){{0,3}}\s+(?=\())?\(?"
+                             rf"(?P<tag>{agencies}|[A-ZĐ]{{2,8}}|[A-Za-z]+\.(?:vn|VN))\)?\s*[-–—]\s+(?=\S)"),
+        # "… in 2020. — VNS": an English agency closing the last paragraph.
+        "suffix": re.compile(rf"\s+[—–-]\s*(?P<tag>{agencies}|[A-Z]{{2,6}})\.?$"),
+        "with_credit": re.compile(r"^(?P<names>[^()/]+?)\s*(?:\((?:theo|nguồn)\s*:?\s*(?P<outlet>[^()]+)\)|"
+                                  r"/\s*(?P<outlet2>[^/()]{2,40}))$", re.IGNORECASE),
+        "honorific": re.compile(r"^(?:" + "|".join(map(re.escape, sorted(data["honorifics"], key=len, reverse=True)))
+                                + r")\s*"),
         "agencies": {fold(a) for a in data["agencies"]},
         "collective": {fold(c) for c in data["collective"]},
         "max": data["max_name_words"],
@@ -32,23 +40,30 @@ def _names(text: str) -> list[str] | None:
     text = text.strip().rstrip(".")
     if fold(text) in cues["collective"] or fold(text) in cues["agencies"]:
         return [text]
-    parts = [p.strip() for p in re.split(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+", text) if p.strip()]
-    for part in parts:
+    parts = [cues["honorific"].sub("", p.strip()) for p in re.split(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+", text)]
+    parts = [p for p in parts if p]
+    for i, part in enumerate(parts):
         words = part.split()
         if not (1 <= len(words) <= cues["max"]) or fold(part) in cues["places"]:
             return None
-        if not all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words):
+        # Ê Đê and other names carry apostrophes (H’Ly Niê) and hyphens.
+        if not all(w[:1].isupper() and re.sub(r"[-’']", "", w).isalpha() for w in words):
             return None
         if len(words) == 1 and len(part) < 2:
             return None
+        if is_caps(part) and len(words) > 1:
+            parts[i] = " ".join(w[:1] + w[1:].lower() for w in words)   # "TUẤN PHÙNG" → "Tuấn Phùng"
     return parts or None
 
 
 def _read_byline(text: str) -> tuple[list[str] | None, str | None]:
-    """(names, credited outlet) a byline line holds; (None, None) when it is no byline."""
+    """(names, credited outlet) a byline line holds; (None, None) when it is no byline.
+    'Mai Hoa (Theo Báo Lạng Sơn)' and 'Thanh Hà/VOV-Đông Bắc' hold both."""
     cues = _cues()
     if credit := cues["source"].match(text):
         return None, credit.group("name").strip()
+    if (both := cues["with_credit"].match(text)) and (names := _names(both.group("names"))):
+        return names, (both.group("outlet") or both.group("outlet2")).strip()
     if m := cues["label"].match(text):
         return _names(m.group("name")), None
     return _names(text), None
@@ -66,12 +81,12 @@ def _peel_last(doc: Document) -> bool:
     if end < 2:
         return False
     names, outlet = _read_byline(blocks[end - 1].text.strip())
+    if not ((outlet and not doc.agency) or (names and not doc.authors)):
+        return False
     if outlet and not doc.agency:
         doc.agency = outlet
-    elif names and not doc.authors:
+    if names and not doc.authors:
         doc.authors, doc.author_affiliation = names, affiliation
-    else:
-        return False
     del blocks[end - 1:]
     return True
 
@@ -96,12 +111,16 @@ def take_top_byline(doc: Document) -> None:
 
 
 def take_agency_prefix(doc: Document) -> None:
-    """'TTXVN - Ngày 9/12, …': the tag credits the agency and leaves the lead."""
+    """'TTXVN - Ngày 9/12, …': the tag credits the agency and leaves the lead; so does
+    '— VNS' closing an English item."""
     for block in doc.blocks[:3]:
         if m := _cues()["prefix"].match(block.text):
             doc.agency = doc.agency or m.group("tag")
             block.text = block.text[m.end():]
-            return
+            break
+    if doc.blocks and (m := _cues()["suffix"].search(doc.blocks[-1].text)):
+        doc.agency = doc.agency or m.group("tag")
+        doc.blocks[-1].text = doc.blocks[-1].text[:m.start()]
 
 
 def settle(doc: Document) -> None:

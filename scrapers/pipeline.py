@@ -35,6 +35,11 @@ def take_datelines(doc: Document, tail: bool = False) -> dates.Found | None:
         if published:
             continue
         published = found
+        # "Minh Khang" on its own line just above "13/01/2024 06:45" (not the title itself:
+        # before the title is taken it is block 0).
+        above = doc.blocks[index - 1] if index >= (1 if doc.title else 2) else None
+        if not names and above is not None and (names := bylines._names(above.text)):
+            doc.blocks.remove(above)
         if names:
             doc.authors = names
     return published

@@ -291,3 +291,24 @@ def test_after_the_2025_merger_a_new_unit_maps_back_or_says_it_cannot():
     before = run("Tỉnh Tuyên Quang triển khai nhiệm vụ cải cách tư pháp năm 2024\n\nSáng 12/8/2024, Ban Chỉ đạo "
                  "Cải cách tư pháp tỉnh Tuyên Quang họp phiên thứ nhất; tỉnh Hà Giang cử đại diện dự.\n")
     assert before.province == "Tuyên Quang" and before.unit_2025 is None
+
+
+@pytest.mark.parametrize("tail, authors, agency", [
+    ("Mai Hoa (Theo Báo Lạng Sơn)", ["Mai Hoa"], "Báo Lạng Sơn"),
+    ("Thanh Hà/VOV-Đông Bắc", ["Thanh Hà"], "VOV-Đông Bắc"),
+    ("TS. Nguyễn Văn Thành\n(Vụ Địa phương II, Ban Nội chính Trung ương)", ["Nguyễn Văn Thành"], None),
+    ("H’Ly Niê", ["H’Ly Niê"], None),
+    ("TUẤN PHÙNG", ["Tuấn Phùng"], None),
+    ("(Theo TTXVN)\n\nLượt xem: 412\nChia sẻ   In", [], "TTXVN"),
+])
+def test_more_byline_shapes(tail, authors, agency):
+    doc = run(f"Hội nghị cải cách tư pháp tỉnh Cà Mau\n\nSáng 12/3/2024, {BODY}\n\n{tail}\n")
+    assert (doc.authors, doc.agency) == (authors, agency)
+
+
+def test_byline_above_the_date_line_and_english_agencies():
+    doc = run(f"Tin cải cách tư pháp tỉnh Cà Mau\n\nMinh Khang\n13/01/2024 06:45\n\n(PLVN) - {BODY}\n")
+    assert doc.authors == ["Minh Khang"] and doc.agency == "PLVN" and doc.date.startswith("2024-01-13T06:45")
+    doc = run("Da Nang expands legal aid\n\nMay 10, 2023\n\nDa Nang (VNA) – The city will open legal aid desks "
+              "at its industrial parks to help migrant workers with disputes and claims. — VNA\n")
+    assert doc.agency == "VNA" and doc.body_text().startswith("The city") and not doc.body_text().endswith("VNA")
