@@ -38,7 +38,7 @@ def observed(doc: Document) -> dict:
         "doc_type": doc.doc_type,
         "citations": [c["code"] for c in doc.citations],
         "lang": doc.lang,
-        "scope": doc.scope if doc.scope != "unknown" else ("national" if doc.province is None else "province"),
+        "scope": doc.scope if doc.scope != "unknown" else None,
     }
 
 

@@ -33,13 +33,25 @@ def _rules() -> dict:
         "mention": re.compile(rf"(?<![^\W_])(?P<prefix>(?:{prefixes})\s*)?(?P<name>{alternation})(?![^\W_])"),
         "needs_prefix": {fold(n) for n in data["needs_prefix"]},
         "not_before": {fold(k): [fold(w) for w in v] for k, v in data["not_before"].items()},
-        "national": re.compile("|".join(re.escape(fold(c)) for c in data["national_cues"])),
+        # A central body as actor; "… của Chính phủ" names the issuer of a cited document.
+        "national": re.compile("(?<!của )(?<!theo )(?:" + "|".join(re.escape(fold(c)) for c in data["national_cues"]) + ")"),
         "guest": re.compile("|".join(re.escape(fold(c)) for c in data["guest_cues"])),
+        "provincial": re.compile("|".join(re.escape(fold(c)) for c in data["provincial_cues"])),
+        "merger": re.compile("|".join(re.escape(fold(c)) for c in data["merger_cues"])),
     }
 
 
-def mentions(text: str) -> Counter:
-    """Provinces named in the text, each with 1 + the prefix bonus per mention."""
+def district_mentions(text: str) -> Counter:
+    """Provinces told by a district named with its level ("huyện Bạch Thông")."""
+    rules = _rules()
+    return Counter(rules["districts"][m.group(0)] for m in rules["district"].finditer(fold(text)))
+
+
+def mentions(text: str, skip_venue: str | None = None, skip_new_unit: bool = False,
+             with_districts: bool = True) -> Counter:
+    """Provinces named in the text, each with 1 + the prefix bonus per mention.
+    `skip_venue`: a province whose mentions without an actor prefix are only the venue.
+    `skip_new_unit`: leave out "X (mới)", the post-2025 unit rather than the old province."""
     rules = _rules()
     key = fold(text)
     aligned = len(key) == len(text)   # folding keeps length for Vietnamese: capitals checkable
@@ -58,25 +70,32 @@ def mentions(text: str) -> Counter:
         # "hòa bình" (peace) is not "Hòa Bình": a place name is written with capitals.
         if aligned and not all(w[:1].isupper() for w in text[start:end].split() if w[:1].isalpha()):
             continue
+        if rules["names"][name_key] == skip_venue and not m.group("prefix"):
+            continue
+        if skip_new_unit and re.match(r"\s*\(?\s*mới\b", key[end:end + 8]):
+            continue
         found[rules["names"][name_key]] += 1 + (rules["weights"]["prefix_bonus"] if m.group("prefix") else 0)
-    # A district named with its level ("huyện Bạch Thông") tells its province.
-    for m in rules["district"].finditer(key):
-        found[rules["districts"][m.group(0)]] += 1
+    if with_districts:
+        found.update(district_mentions(text))
     return found
 
 
 def extract(doc: Document) -> None:
     rules = _rules()
     w = rules["weights"]
+    lead = " ".join([doc.title or "", *(b.text for b in doc.blocks[:1])])
+    national_lead = bool(rules["national"].search(fold(lead)))
+    # A central body meeting "tại Hà Nội" does not make the item about Hà Nội.
+    venue = rules["capital"] if national_lead else None
     score: Counter = Counter()
-    for name, n in mentions(doc.title or "").items():
+    for name, n in mentions(doc.title or "", venue).items():
         score[name] += n * w["title"]
     for i, block in enumerate(doc.blocks):
         weight = w["lead"] if i < 2 else w["body"]
         for sentence in re.split(r"(?<=[.!?;])\s+", block.text):
             # Guests from elsewhere do not make the subject.
             factor = rules["guest_weight"] if rules["guest"].search(fold(sentence)) else 1
-            for name, n in mentions(sentence).items():
+            for name, n in mentions(sentence, venue).items():
                 score[name] += n * weight * factor
     for extra in (doc.issuer, doc.doc_subject):
         for name, n in mentions(extra or "").items():
@@ -94,16 +113,17 @@ def extract(doc: Document) -> None:
     if fallback:
         doc.province, doc.scope, doc.province_basis = fallback.most_common(1)[0][0], "province", "stamp"
         return
-    national = rules["national"].search
-    lead = " ".join([doc.title or "", *(b.text for b in doc.blocks[:2])])
-    if national(fold(lead)):
+    if national_lead:
         doc.scope = "national"
         return
     # An outlet of one province speaks of its province when the text names none.
     if doc.source_province:
         doc.province, doc.scope, doc.province_basis = doc.source_province, "province", "source"
         return
-    if national(fold(doc.body_text()[:3000])):
+    body = fold(doc.body_text()[:3000])
+    if rules["provincial"].search(fold(lead)) or (rules["provincial"].search(body) and not rules["national"].search(body)):
+        doc.scope = "province"      # about a province the text does not name
+    elif rules["national"].search(body):
         doc.scope = "national"
         return
     doc.flag("province-unknown", "province",
@@ -127,18 +147,31 @@ MERGER_EFFECTIVE = "2025-07-01"
 
 def resolve_2025(doc: Document) -> None:
     """After 1 July 2025 'tỉnh Tuyên Quang' names the new unit (Tuyên Quang + Hà Giang):
-    map it back to the old province only where the text tells which, else say it cannot."""
+    map it back to the old province the text points to (an old district, 'Bình Định (cũ)'),
+    else keep the unit and say the old province cannot be told."""
     if not (doc.province and doc.date and doc.date[:10] >= MERGER_EFFECTIVE):
         return
     unit = gazetteer().unit(doc.province)
     if unit is None or len(unit.merged_from) < 2:
         return
+    rules = _rules()
     evidence: Counter = Counter()
-    for block in doc.blocks:
-        evidence.update(mentions(block.text))
-    others = [old for old in unit.merged_from if old != doc.province and evidence[old]]
-    if not others:
-        return    # only the shared name: the old province of that name is as good as the text gets
+    for text in [doc.title or "", *(b.text for b in doc.blocks)]:
+        key = fold(text)
+        for old in unit.merged_from:
+            # "tỉnh Bình Định (cũ)": the text names the old province as such.
+            evidence[old] += len(re.findall(rf"{re.escape(fold(old))}\s*\(\s*cũ\s*\)", key))
+        evidence.update(district_mentions(text))
+        for sentence in re.split(r"(?<=[.!?;])\s+", text):
+            if rules["merger"].search(fold(sentence)):
+                continue    # "hợp nhất tỉnh Hà Giang và tỉnh Tuyên Quang" says nothing about the item
+            named = mentions(sentence, skip_new_unit=True, with_districts=False)
+            # The unit's own name now means the new unit; only the others are old provinces.
+            evidence.update({old: named[old] for old in unit.merged_from if old != unit.name})
+    pointed = [old for old in unit.merged_from if evidence[old]]
+    if len(pointed) == 1:
+        doc.province, doc.province_basis = pointed[0], "text"
+        return
     doc.unit_2025 = unit.name
     doc.province = None
     doc.province_basis = None

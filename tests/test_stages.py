@@ -312,3 +312,19 @@ def test_byline_above_the_date_line_and_english_agencies():
     doc = run("Da Nang expands legal aid\n\nMay 10, 2023\n\nDa Nang (VNA) – The city will open legal aid desks "
               "at its industrial parks to help migrant workers with disputes and claims. — VNA\n")
     assert doc.agency == "VNA" and doc.body_text().startswith("The city") and not doc.body_text().endswith("VNA")
+
+
+def test_after_the_merger_an_old_district_or_an_old_name_marked_cu_tells_the_old_province():
+    hg = run("Trợ giúp pháp lý vùng cao\n\nThứ Sáu, 15/08/2025 - 10:20\n\nSau khi tỉnh Tuyên Quang (mới) được thành lập "
+             "trên cơ sở hợp nhất tỉnh Hà Giang và tỉnh Tuyên Quang, Trung tâm Trợ giúp pháp lý tỉnh đã tổ chức trợ giúp "
+             "lưu động tại các xã thuộc huyện Đồng Văn trước đây.\n")
+    assert hg.province == "Hà Giang"
+    bd = run("Thi hành án dân sự phía Đông tỉnh Gia Lai\n\nThứ Năm, 04/09/2025, 16:10\n\nSau khi hợp nhất, Thi hành án "
+             "dân sự tỉnh Gia Lai (mới) chỉ đạo các phòng khu vực trên địa bàn tỉnh Bình Định (cũ) giải quyết án tồn đọng.\n")
+    assert bd.province == "Bình Định"
+
+
+def test_a_central_body_meeting_in_the_capital_is_national():
+    doc = run("Tòa án nhân dân tối cao triển khai công tác năm 2024\n\nThứ Sáu, 05/01/2024 - 10:30\n\nSáng 5/1, tại "
+              "Hà Nội, Tòa án nhân dân tối cao tổ chức hội nghị triển khai công tác năm 2024 với 63 điểm cầu.\n")
+    assert doc.scope == "national" and doc.province is None
