@@ -6,7 +6,6 @@ would break here. Requests to any other host are refused and reported.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from contextlib import contextmanager
@@ -17,22 +16,14 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
+# The browser fixture lives in conftest: one Playwright per session for every browser test module.
 from conftest import SAMPLES, article_files, read_front_matter
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SUB_PATH = "sub/archive"
 RESULT_LINK = ".pagefind-ui__result-link"
 TIMEOUT_MS = 15_000
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so browser tests must run)")
-    pytest.skip(f"{reason}; browser tests skipped (set CI=1 to make this a failure)")
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -53,20 +44,6 @@ def serve_under_sub_path(output: Path, tmp: Path):
         server.shutdown()
         server.server_close()
         thread.join()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")
