@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUTPUT := output
 STAMP  := $(VENV)/.installed
 
-.PHONY: build site index check test serve publish clean
+.PHONY: build site index check test serve publish clean axe
 
 build: $(STAMP) check site index
 
@@ -32,8 +32,16 @@ publish: $(STAMP) check
 serve: $(STAMP)
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(OUTPUT)
 
-test: $(STAMP)
+test: $(STAMP) axe
 	$(BIN)/python -m pytest
+
+# axe-core for the accessibility tests (tests/test_a11y.py), from npm into .cache/npm (ignored).
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --no-save --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null; \
+	else echo "npm không có: bỏ qua kiểm thử trợ năng (axe-core)"; fi
 
 clean:
 	rm -rf $(OUTPUT) $(VENV) __pycache__ .pytest_cache
