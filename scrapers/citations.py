@@ -20,7 +20,8 @@ _STATE = (rf"(?P<s_num>\d{{1,5}})\s?/\s?(?:(?P<s_year>(?:19|20)\d{{2}})\s?/\s?)?
 # A bare code (for document numbers): party or state form without named groups.
 CODE = (rf"\d{{1,4}}\s?[-–]\s?(?:{_ABBR})\s?/\s?{_ISSUER}|"
         rf"\d{{1,5}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?(?:(?:{_ABBR})\s?-\s?)?{_ISSUER}")
-_WORDS = "|".join(w.replace(" ", r"\s+") for w in sorted(_DATA["type_words"], key=len, reverse=True))
+_WORDS = "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                  for w in sorted([*_DATA["type_words"], *_DATA["english_type_words"]], key=len, reverse=True))
 _DATE = r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:19|20)?\d{2}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d{2}"
 _STOP = "|".join(w.replace(" ", r"\s+") for w in _DATA["issuer_stop_words"])
 _TAIL = (rf"(?:\s*,?\s*ngày\s+(?P<date>{_DATE}))?"
@@ -28,13 +29,19 @@ _TAIL = (rf"(?:\s*,?\s*ngày\s+(?P<date>{_DATE}))?"
          rf"(?=\s+(?:{_STOP})\s|\s*[,;:.()\n“”\"]|\s*$))?")
 CITATION = re.compile(rf"(?P<word>{_WORDS})\s+(?:số\s*:?\s*)?(?:{_PARTY}|{_STATE})(?![\w/-]){_TAIL}")
 BARE = re.compile(rf"(?<![\w/-])(?:{_PARTY})(?![\w/-]){_TAIL}")
+# State codes that carry a year or a type are unmistakable without a type word
+# ("Luật Tổ chức TAND số 62/2014/QH13", "Plan No. 112/KH-UBND").
+BARE_STATE = re.compile(rf"(?<![\w/-])(?P<s_num>\d{{1,5}})\s?/\s?(?:(?P<s_year>(?:19|20)\d{{2}})\s?/\s?(?:(?P<s_type>{_ABBR})\s?-\s?)?"
+                        rf"|(?P<s_type2>{_ABBR})\s?-\s?)(?P<s_iss>{_ISSUER})(?![\w/-]){_TAIL}")
+_LAW_BEFORE = re.compile(r"(?:" + "|".join(_DATA["law_words"]) + r")\b[^.;:()\n]{0,80}$")
 _ISSUER_CODES = _DATA["issuer_words"]
 _SHARED = re.compile(r"^\s*(?:,|và|,\s*và)\s*$")
 
 
 @lru_cache(maxsize=1)
 def _party_issuers() -> tuple[str, ...]:
-    return ("TW", "TU", "HU", "QU", "ĐU", "ĐUK", "BCĐ", "BCSĐ", "ĐĐ", "VPTW", "VPTU", "BNCTW", "BNCTU", "BNC", "ThU", "TXU")
+    # BCĐ is left out: state steering committees number their plans 02/KH-BCĐ too.
+    return ("TW", "TU", "HU", "QU", "ĐU", "ĐUK", "BCSĐ", "ĐĐ", "VPTW", "VPTU", "BNCTW", "BNCTU", "BNC", "ThU", "TXU")
 
 
 def _iso(date_text: str | None) -> str | None:
@@ -44,7 +51,8 @@ def _iso(date_text: str | None) -> str | None:
 
 
 def _build(m: re.Match, word: str | None) -> dict:
-    g = m.groupdict()
+    g = dict(m.groupdict())
+    g["s_type"] = g.get("s_type") or g.get("s_type2")
     if g.get("p_num"):
         issuer_code = _ISSUER_CODES.get(" ".join(g["p_iss"].split()), g["p_iss"])
         number, abbr, style = g["p_num"], g["p_type"], "party"
@@ -57,10 +65,12 @@ def _build(m: re.Match, word: str | None) -> dict:
         number, abbr, issuer_code, style = g["s_num"], g.get("s_type"), g["s_iss"], "state"
         code = "/".join(x for x in (number, g.get("s_year")) if x) + "/" + (f"{abbr}-" if abbr else "") + issuer_code
     if word is None:
-        word = _DATA["abbreviations"].get(abbr)
+        word = _DATA["abbreviations"].get(abbr) if abbr else None
         if style == "party" and abbr == "TT":
             word = _DATA["party_tt"]
     issuer = (g.get("issuer") or "").strip() or None
+    # English pages: "Plan No." is a Kế hoạch.
+    word = _DATA["english_type_words"].get(re.sub(r"\s+", " ", word), word) if word else None
     return {"code": code, "type": re.sub(r"\s+", " ", word) if word else None,
             "date": _iso(g.get("date")), "issuer": issuer}
 
@@ -72,9 +82,12 @@ def find_citations(text: str, exclude: set[str] = frozenset()) -> list[dict]:
     for m in CITATION.finditer(text):
         found.append((m.start(), m.end(), _build(m, m.group("word"))))
     taken = [(s, e) for s, e, _ in found]
-    for m in BARE.finditer(text):
-        if not any(s <= m.start() < e for s, e in taken):
-            found.append((m.start(), m.end(), _build(m, None)))
+    for pattern in (BARE, BARE_STATE):
+        for m in pattern.finditer(text):
+            if not any(s <= m.start() < e for s, e in taken):
+                law = _LAW_BEFORE.search(text[max(0, m.start() - 100):m.start()])
+                found.append((m.start(), m.end(), _build(m, law.group(0).split()[0] if law and not m.groupdict().get("s_type") else None)))
+                taken.append((m.start(), m.end()))
     found.sort(key=lambda t: t[0])
     # Walk backwards so chains of three or more inherit too.
     for i in range(len(found) - 2, -1, -1):

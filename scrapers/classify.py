@@ -19,7 +19,7 @@ def _type_words() -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def _event_words() -> re.Pattern:
     words = load_json("classify.json")["event_title_starts"]
-    return re.compile(r"^(?:[^:]{0,40}:\s*)?(?:" + "|".join(map(re.escape, words)) + r")\b")
+    return re.compile(r"(?:^(?:[^:]{0,40}:\s*)?|\s)(?:" + "|".join(map(re.escape, words)) + r")\b")
 
 
 def doc_type(doc: Document) -> None:
@@ -30,8 +30,10 @@ def doc_type(doc: Document) -> None:
         return
     title = doc.title
     key = fold(title)
-    if _event_words().match(key):
+    if _event_words().match(key):   # the title opens with the event
         doc.doc_type = "news"
+        return
+    if not _event_words().search(key) and _presented_in_lead(doc):
         return
     for word, slug in _type_words():
         for m in re.finditer(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", key):
@@ -47,6 +49,27 @@ def doc_type(doc: Document) -> None:
                 doc.about = (own or cited or [{}])[0].get("code")
                 return
     doc.doc_type = "news"
+
+
+@lru_cache(maxsize=1)
+def _issue_pattern() -> re.Pattern:
+    verbs = "|".join(sorted(map(re.escape, load_json("classify.json")["issue_verbs"]), key=len, reverse=True))
+    return re.compile(rf"(?:vừa|đã|mới)?\s*(?:{verbs})\s+(?P<word>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+số", re.IGNORECASE)
+
+
+def _presented_in_lead(doc: Document) -> bool:
+    """'… vừa ban hành Quyết định số 1254-QĐ/TU …' in the lead: the item presents that
+    document (its type and code), unless it is a central one being implemented."""
+    lead = doc.blocks[0].text if doc.blocks else ""
+    for m in _issue_pattern().finditer(lead):
+        word = fold(m.group("word"))
+        slug = next((s for w, s in _type_words() if word.startswith(w)), None)
+        cited = next((c for c in doc.citations if c["type"] and fold(c["type"]).startswith(word.split()[0])
+                      and c["code"] in lead[m.end():m.end() + 40]), None)
+        if slug and cited and not _central(cited["code"]):
+            doc.doc_type, doc.about = slug, cited["code"]
+            return True
+    return False
 
 
 def _central(code: str) -> bool:
