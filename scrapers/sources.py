@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 from pathlib import Path
 
 from .record import Document
@@ -47,4 +48,12 @@ def read_text(path: Path, source_name: str) -> Document:
 
 # suffix → reader(path, project-relative name) -> Document. Readers for other kinds of
 # input (saved web pages, PDF) register here.
-READERS = {".txt": read_text}
+def _reader_in(module: str):
+    """`read_file` of another module, imported on first use (it imports SourceError from here)."""
+    def reader(path: Path, source_name: str) -> Document:
+        return importlib.import_module(module).read_file(path, source_name)
+    return reader
+
+
+READERS = {".txt": read_text, ".html": _reader_in("scrapers.html"), ".htm": _reader_in("scrapers.html"),
+           ".pdf": _reader_in("scrapers.pdf")}
