@@ -29,8 +29,11 @@ publish: $(STAMP) check
 	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT) --delete-output-directory --fatal errors
 	$(BIN)/python -m scrapers.index $(OUTPUT)
 
+# Editors' preview at http://127.0.0.1:8000: the site with drafts, the review page (/can-xem/)
+# and search, rebuilt and reloaded on every save (previewconf.py). Never publish this output:
+# `make build` and `make publish` rebuild output/ from scratch without drafts.
 serve: $(STAMP)
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(OUTPUT)
+	$(BIN)/pelican content -s previewconf.py -o $(OUTPUT) --autoreload --listen --bind 127.0.0.1 --port 8000
 
 test: $(STAMP) axe
 	$(BIN)/python -m pytest

@@ -115,7 +115,7 @@ def collect(content: Path) -> list[Item]:
     return [item for _, item in items]
 
 
-def _day(iso: str | None) -> str:
+def day(iso: str | None) -> str:
     """'2022-06-03…' → '03/06/2022' for people."""
     if not iso or not re.match(r"^\d{4}-\d{2}-\d{2}", iso):
         return iso or ""
@@ -130,8 +130,8 @@ def format_text(items: list[Item]) -> str:
         head = f"{item.path}"
         if item.title:
             head += f" — {item.title}"
-        facts = [f"ngày bài {_day(item.date)}" if item.date else "chưa có ngày",
-                 f"chờ từ {_day(item.waiting_since)}"]
+        facts = [f"ngày bài {day(item.date)}" if item.date else "chưa có ngày",
+                 f"chờ từ {day(item.waiting_since)}"]
         out.append(f"{head}\n  ({'; '.join(facts)})")
         for r in item.reasons:
             where = f"dòng {r.line}" if r.line else "tệp"
