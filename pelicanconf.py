@@ -44,6 +44,7 @@ PLUGINS = [
     "cctp_map",
     "cctp_seo",
     "cctp_sitemap",
+    "cctp_search",
 ]
 
 # Content is Markdown only; the reStructuredText reader would just warn that docutils has
