@@ -1,5 +1,5 @@
-"""Bytes of a web page → text: the declared charset, then the page's own declaration, then
-detection; ftfy mends what a wrong declaration garbled. Output is NFC."""
+"""Bytes of a web page → text: valid UTF-8 is UTF-8; otherwise the declared charset, then the
+page's own declaration, then detection; ftfy mends mojibake left in the text. Output is NFC."""
 from __future__ import annotations
 
 import codecs
@@ -11,9 +11,6 @@ import ftfy
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-# Servers that declare a Western single-byte charset often send UTF-8: a body that is valid
-# UTF-8 with multi-byte sequences is UTF-8 whatever was declared.
-_WESTERN = {"latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15"}
 _FIX = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_character_width=False,
                             fix_latin_ligatures=False, fix_line_breaks=False, normalization="NFC")
 
@@ -49,11 +46,13 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return mend(data.decode(name, errors="replace")), name
+    if _is_utf8(data):
+        # Text in another charset is almost never valid UTF-8 with multi-byte sequences:
+        # a body that is, is UTF-8 whatever a server or template declared.
+        return mend(data.decode("utf-8")), "utf-8"
     for candidate in (_codec(declared), _codec(declared_in(data))):
         if not candidate:
             continue
-        if candidate in _WESTERN and _is_utf8(data):
-            candidate = "utf-8"
         try:
             return mend(data.decode(candidate)), candidate
         except UnicodeDecodeError:

@@ -234,6 +234,13 @@ def take_figures(tree, rules: dict, url: str | None) -> list[dict]:
                 continue
             taken.add(el)
             img = el if el.tag == "img" else next(iter(el.iter("img")), None)
+            if img is None:
+                # A caption standing under the photo's own block (<p><img></p><p class=…>caption</p>).
+                prev = el.getprevious()
+                photo = next(iter(prev.iter("img")), None) if prev is not None else None
+                if photo is not None and not collapse_spaces(prev.text_content()):
+                    img = photo
+                    taken.add(prev)
             credit = _text(_first(el, credit_sel))
             caption = _text(_first(el, caption_sel)) or ("" if img is not None else _text(el))
             if credit and caption.endswith(credit):
