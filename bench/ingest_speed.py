@@ -41,14 +41,17 @@ def main() -> None:
     args = parser.parse_args()
     texts = raw_texts(args.docs)
     process(Document(raw=texts[0]))   # warm the caches (data files, compiled patterns)
-    rates = []
+    wall, cpu = [], []
     for _ in range(args.runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for text in texts:
             process(Document(raw=text, source_sha256=hashlib.sha256(text.encode()).hexdigest()))
-        rates.append(len(texts) / (time.perf_counter() - start))
-    print(f"{args.docs} tài liệu × {args.runs} lần: trung vị {statistics.median(rates):.0f} tài liệu/giây "
-          f"(min {min(rates):.0f}, max {max(rates):.0f}; mục tiêu ≥ 100)")
+        wall.append(len(texts) / (time.perf_counter() - start))
+        cpu.append(len(texts) / (time.process_time() - start_cpu))
+    # CPU time is what one core delivers; wall time also shows what else the machine was doing.
+    print(f"{args.docs} tài liệu × {args.runs} lần, một lõi: trung vị {statistics.median(cpu):.0f} tài liệu/giây CPU "
+          f"(min {min(cpu):.0f}, max {max(cpu):.0f}); theo đồng hồ {statistics.median(wall):.0f} tài liệu/giây; "
+          f"mục tiêu ≥ 100")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ from .text import fold
 DATA = Path(__file__).parent / "data"
 
 
+@lru_cache(maxsize=None)
 def load_json(name: str):
+    """A data file, read once per process (callers must not change what it returns)."""
     with open(DATA / name, encoding="utf-8") as fh:
         return json.load(fh)
 
