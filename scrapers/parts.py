@@ -23,7 +23,7 @@ _SUBJECT = re.compile(r"^(?:về|v/v|về việc)\s+\S", re.IGNORECASE)
 
 @lru_cache(maxsize=1)
 def _layout() -> dict:
-    data = load_json("documents.json")
+    data = dict(load_json("documents.json"))   # a copy: the cached data stays as read
     data["headings_folded"] = {fold(k): v for k, v in data["headings"].items()}
     data["mottos_folded"] = {fold(m) for m in data["mottos"]}
     data["prefix_re"] = re.compile(r"^(?:" + "|".join(map(re.escape, data["signature_prefixes"])) + r")\s+\S")

@@ -52,7 +52,7 @@ class Casing:
 @lru_cache(maxsize=1)
 def _lexicon() -> Casing:
     casing = Casing()
-    names = load_json("names.json")["phrases"]
+    names = list(load_json("names.json")["phrases"])
     for unit in [*gazetteer().provinces, *gazetteer().units_2025]:
         kind = "thành phố" if unit.type.startswith("thành phố") else "tỉnh"
         names += [unit.name, f"{kind} {unit.name}"]
