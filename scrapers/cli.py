@@ -8,7 +8,7 @@ import sys
 
 # name → (module, Vietnamese help line)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ingest": ("scrapers.ingest", "chuyển tài liệu thô (.txt) thành bài Markdown trong content/"),
+    "ingest": ("scrapers.ingest", "chuyển tài liệu thô (.txt, trang .html, .pdf) thành bài Markdown trong content/"),
     "check": ("scrapers.check", "kiểm tra mọi bài trong content/"),
     "new": ("scrapers.new", "tạo bài mới (bản nháp) đúng chỗ, đủ thông tin đầu bài; --from: từ một tài liệu"),
     "review": ("scrapers.review", "liệt kê bài nháp và các lý do cần biên tập viên xem, bài chờ lâu nhất trước"),

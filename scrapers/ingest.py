@@ -177,7 +177,7 @@ def as_json(outcome: Outcome, cwd: Path) -> dict:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("paths", nargs="+", help="tệp .txt hoặc thư mục chứa chúng")
+    p.add_argument("paths", nargs="+", help="tệp .txt, .html, .pdf hoặc thư mục chứa chúng")
     p.add_argument("--content", default="content", type=Path, help="thư mục nội dung (mặc định: content)")
     p.add_argument("--dry-run", action="store_true", help="không ghi gì, chỉ cho biết sẽ làm gì")
     p.add_argument("--json", action="store_true", help="in mỗi tài liệu một dòng JSON")
