@@ -47,15 +47,13 @@ def text_layer(data: bytes) -> tuple[str, int]:
     """The PDF's own text, paragraphs apart by blank lines, and its page count."""
     from pdfminer.high_level import extract_text
     from pdfminer.layout import LAParams
-    from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
-        pages = sum(1 for _ in PDFPage.get_pages(io.BytesIO(data)))
         text = extract_text(io.BytesIO(data), laparams=LAParams(line_margin=0.5, boxes_flow=None))
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
         raise SourceError(f"không đọc được PDF ({type(exc).__name__}: {exc})") from exc
-    return text, pages
+    return text, max(text.count("\x0c"), 1)   # pdfminer ends every page with a form feed
 
 
 def ocr(data: bytes) -> str:

@@ -122,7 +122,7 @@ class State:
 
     def put(self, url: str, **values) -> None:
         item = dict(self.items.get(url, {}))
-        item.update({k: v for k, v in values.items()})
+        item.update(values)
         self.items[url] = {k: v for k, v in item.items() if v is not None}
 
     def save(self) -> bool:
@@ -160,23 +160,20 @@ class Report:
     _task: object = None
 
     def start(self, total: int) -> None:
+        """A progress bar on a terminal; under cron or CI, one line per item instead."""
         if sys.stderr.isatty():
             from rich.progress import Progress
             self._bar = Progress(transient=True)
             self._bar.start()
             self._task = self._bar.add_task("Đang tải", total=total)
 
-    def add(self, total: int) -> None:
-        if self._bar:
-            self._bar.update(self._task, total=self._bar.tasks[0].total + total)
-
     def note(self, state: str, url: str, detail: str = "") -> None:
         self.counts[state] = self.counts.get(state, 0) + 1
         if state == "failed":
             self.failures.append(f"{url}: {detail}")
-        line = f"{LABELS.get(state, MESSAGES.get(state, state))}: {url}" + (f" → {detail}" if detail and state != "failed" else "")
-        if state == "failed":
             line = f"lỗi: {url}: {detail}"
+        else:
+            line = f"{LABELS.get(state, MESSAGES.get(state, state))}: {url}" + (f" → {detail}" if detail else "")
         if self._bar:
             self._bar.advance(self._task)
             self._bar.console.log(line)
@@ -221,7 +218,7 @@ class Scrape:
         self.report = report or Report(dry_run=dry_run)
         self.tracking = config.get("tracking_params") or []
         cache = HttpCache(self.project / paths["cache"], writable=not dry_run)
-        self.fetcher = Fetcher(FetchSettings.load(**config.get("fetch_overrides", {})), cache)
+        self.fetcher = Fetcher(FetchSettings(**config["fetch"]), cache)
         self.index = source_index(content) if content.exists() else {}
         self.planned: dict[Path, str] = {}
         self.duplicates = _LazyDuplicates(content)
@@ -373,9 +370,8 @@ class Scrape:
     def run(self) -> int:
         workers = max(self.fetcher.config.workers, 1)
         with self.fetcher, ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
-            self.report.start(0)
             candidates = self.discover(pool)
-            self.report.add(len(candidates))
+            self.report.start(len(candidates))
             jobs = [(cand, pool.submit(self.fetch, cand)) for cand in candidates]
             try:
                 for cand, job in jobs:
@@ -431,8 +427,6 @@ def load_config(override: Path | None) -> dict:
                 config[key] = {**config[key], **value}
             else:
                 config[key] = value
-    # Fetch settings are passed as overrides of the defaults FetchSettings.load() reads.
-    config["fetch_overrides"] = {k: v for k, v in config["fetch"].items() if settings()["fetch"].get(k) != v}
     return config
 
 
