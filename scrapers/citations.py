@@ -91,7 +91,7 @@ def find_citations(text: str, exclude: set[str] = frozenset()) -> list[dict]:
     found.sort(key=lambda t: t[0])
     # Walk backwards so chains of three or more inherit too.
     for i in range(len(found) - 2, -1, -1):
-        (s1, e1, c1), (s2, _, c2) = found[i], found[i + 1]
+        (_, e1, c1), (s2, _, c2) = found[i], found[i + 1]
         if c1["issuer"] is None and c2["issuer"] and _SHARED.match(text[e1:s2]):
             c1["issuer"] = c2["issuer"]
     out: list[dict] = []

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import random
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +21,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 import yaml
+
+from .write import atomic_write
 
 SETTINGS_FILE = Path(__file__).parent / "data" / "scrape.yaml"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -102,19 +102,6 @@ def now() -> str:
     return dt.datetime.now(VN).replace(microsecond=0).isoformat()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Bytes counterpart of scrapers.write.atomic_write (temp file in the folder + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class HttpCache:
     """Last good response per URL: validators and headers in <key>.json, body in <key>.body."""
 
@@ -138,8 +125,8 @@ class HttpCache:
             return
         meta_path, body_path = self._paths(url)
         # Body first: a meta file always points at a complete body.
-        atomic_write_bytes(body_path, body)
-        atomic_write_bytes(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        atomic_write(body_path, body)
+        atomic_write(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
 
 @dataclass

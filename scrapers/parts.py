@@ -11,7 +11,7 @@ from .citations import CODE
 from .clean import plain
 from .dates import Found, _year, find_dates, make_date
 from .gazetteer import load_json
-from .record import Block, Document
+from .record import Document
 from .text import fold, is_caps
 from .truecase import truecase
 

@@ -29,7 +29,7 @@ from slugify import slugify
 
 from . import html, pdf
 from .discover import Link, feed_links, listing_links, normalise_url, sitemap_links
-from .fetch import Fetched, Fetcher, FetchError, FetchSettings, HttpCache, atomic_write_bytes, settings
+from .fetch import Fetched, Fetcher, FetchError, FetchSettings, HttpCache, settings
 from .ingest import MESSAGES, _LazyDuplicates, ingest_doc
 from .outlets import SOURCES_FILE, outlets
 from .sources import SourceError
@@ -318,7 +318,7 @@ class Scrape:
             return self.report.note("unchanged", key, "nội dung như cũ")
         raw_path = self._raw_path(cand.source, key, got.body or b"", kind)
         if not self.dry_run:
-            atomic_write_bytes(raw_path, got.body or b"")
+            atomic_write(raw_path, got.body or b"")
         doc.source_file = raw_path.relative_to(self.project).as_posix()
         doc.retrieved = got.retrieved
         doc.outlet, doc.source_province = cand.source.title, cand.source.province

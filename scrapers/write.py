@@ -159,13 +159,14 @@ def source_indexes(content: Path) -> tuple[dict[str, Path], dict[str, Path]]:
     return own, absorbed
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so no half-written file is ever seen."""
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file in the same folder, so no half-written file is ever seen.
+    Text is written as UTF-8 with \\n line ends; bytes as they are."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
