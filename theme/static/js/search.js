@@ -398,11 +398,12 @@ async function run(mode) {
     renderStatus(view);
     announce("tim-kiem:ket-qua", { query: query.raw, total: shown.length });
 
-    if (!filtersLoaded) {
-      await pagefind.filters();  // every filter's values: loaded once, after the first results
+    // Every filter's values are loaded once, after the first results are on screen; a search
+    // run before that has no counts yet, so it is run again.
+    const counted = filtersLoaded ? main : await pagefind.filters().then(() => {
       filtersLoaded = true;
-    }
-    const counted = main.filters && Object.keys(main.filters).length ? main : await pagefind.search(query.term, options);
+      return pagefind.search(query.term, options);
+    });
     const counts = await filterCounts(pagefind, query, state, counted);
     if (ticket !== generation) return;
     renderCounts(counts, state);

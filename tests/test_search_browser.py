@@ -1,0 +1,371 @@
+"""The search page in headless Chromium over a built archive of 240 synthetic articles
+(bench/corpus.py, seed 16: 55 provinces, Đắk Lắk and Điện Biên among them) plus a few
+written here to pin rankings down. Expected counts come from the archive itself (front matter
+and the text of the built pages), never from the page under test. Served under a sub-path by
+test_browser's server.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from urllib.parse import parse_qs, quote_plus, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, build_site, read_front_matter, write_article
+from scrapers.gazetteer import gazetteer
+from scrapers.text import strip_diacritics
+from test_browser import SUB_PATH, Visit, serve_under_sub_path, visit  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.browser
+
+GENERATED, SEED = 240, 16
+ROOT_ID = "#tim-kiem"
+RESULT_LINK = ".pagefind-ui__result-link"
+COMMON = {"status": "published", "lang": "vi", "scope": "province", "date_basis": "published"}
+# Written on top of the generated archive: each pins one ranking or matching rule.
+EXTRA = {
+    "pho-bien": ({**COMMON, "title": "Đẩy mạnh phổ biến, giáo dục pháp luật ở cơ sở", "slug": "an-giang-pho-bien-phap-luat",
+                  "date": "2024-03-05", "province": "An Giang", "doc_type": "news"},
+                 "Công tác phổ biến pháp luật được đại diện các sở, ngành đánh giá cao. Phổ biến pháp luật cho "
+                 "người dân vùng biên giới; diện tích phổ biến rộng, các buổi phổ biến được tổ chức thường xuyên."),
+    "mentions-dak-lak": ({**COMMON, "title": "Gia Lai trao đổi kinh nghiệm với tỉnh bạn", "slug": "gia-lai-trao-doi-kinh-nghiem",
+                          "date": "2022-08-19", "province": "Gia Lai", "doc_type": "news"},
+                         "Đoàn công tác tỉnh Gia Lai làm việc với Ban Nội chính Tỉnh ủy Đắk Lắk về cải cách tư pháp."),
+    "scattered": ({**COMMON, "title": "Kiểm tra việc giải quyết tranh chấp", "slug": "ha-nam-kiem-tra-giai-quyet-tranh-chap",
+                   "date": "2021-11-02", "province": "Hà Nam", "doc_type": "news"},
+                  "Đoàn kiểm tra thi hành nghiêm quy định, xem xét hồ sơ các vụ án hành chính và việc dân sự."),
+    "old-tone": ({**COMMON, "title": "Nâng cao chất lượng hoà giải ở cơ sở", "slug": "ben-tre-hoa-giai-o-co-so",
+                  "date": "2020-06-30", "province": "Bến Tre", "doc_type": "news"},
+                 "Tổ hoà giải ở cơ sở được kiện toàn; uỷ ban nhân dân xã hỗ trợ kinh phí."),
+}
+
+
+# --- The archive and what it says -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def search_archive(tmp_path_factory) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    base = tmp_path_factory.mktemp("search-archive")
+    content = corpus.generate(GENERATED, base, seed=SEED)
+    for meta, body in EXTRA.values():
+        write_article(content, meta, body)
+    return build_site(content, base / "output")
+
+
+def folded_words(text: str) -> list[str]:
+    return [w for w in (re.sub(r"[^\w]", "", strip_diacritics(t)) for t in text.split()) if w]
+
+
+@pytest.fixture(scope="session")
+def archive(search_archive) -> list[dict]:
+    """Every article: its front matter and the words of what is indexed (title and text)."""
+    articles = []
+    for path in sorted((search_archive.parent / "content" / "articles").rglob("*.md")):
+        meta = read_front_matter(path)
+        page = BeautifulSoup((search_archive / "bai-viet" / meta["slug"] / "index.html").read_text(encoding="utf-8"),
+                             "html.parser")
+        indexed = page.select_one("h1").get_text(" ") + " " + page.select_one(".article__text").get_text(" ")
+        articles.append({**meta, "year": str(meta["date"])[:4], "words": folded_words(indexed)})
+    return articles
+
+
+def has_phrase(words: list[str], phrase: str) -> bool:
+    target = phrase.split()
+    return any(words[i:i + len(target)] == target for i in range(len(words) - len(target) + 1))
+
+
+@pytest.fixture(scope="session")
+def search_url(search_archive, tmp_path_factory):
+    with serve_under_sub_path(search_archive, tmp_path_factory.mktemp("serve-search")) as url:
+        yield url + "tim-kiem/"
+
+
+# --- Driving the page -------------------------------------------------------------------
+
+def completed(v: Visit) -> str:
+    return v.page.eval_on_selector(ROOT_ID, "el => el.dataset.completed || '0'")
+
+
+def wait_done(v: Visit, before: str) -> None:
+    v.page.wait_for_function(
+        "n => { const el = document.querySelector('#tim-kiem'); return (el.dataset.completed || '0') !== n"
+        " && el.dataset.state === 'done'; }", arg=before)
+
+
+def open_search(v: Visit, url: str) -> None:
+    """Open the page and wait for the search in its address, if any, to finish."""
+    v.page.goto(url)
+    v.page.wait_for_function("['done', 'idle'].includes(document.querySelector('#tim-kiem').dataset.state)")
+
+
+def ask(v: Visit, query: str) -> None:
+    before = completed(v)
+    v.page.fill("#tu-khoa", query)
+    v.page.press("#tu-khoa", "Enter")
+    wait_done(v, before)
+
+
+def total(v: Visit) -> int:
+    text = v.page.inner_text(".search__summary")
+    found = re.match(r"Tìm thấy (\d+) bài viết", text)
+    return int(found.group(1)) if found else 0
+
+
+def shown(v: Visit) -> list[dict]:
+    """The results on the page: title and the labelled tags under it."""
+    out = []
+    for item in v.page.locator(".search-result").all():
+        tags = dict(" ".join(t.split()).split(": ", 1) for t in item.locator(".pagefind-ui__result-tag").all_inner_texts())
+        out.append({"title": item.locator(RESULT_LINK).inner_text().strip(), **tags,
+                    "text": item.inner_text()})
+    return out
+
+
+def all_results(v: Visit, limit: int = 100) -> list[dict]:
+    """The results after pressing "Xem thêm" until all, or at least `limit`, are shown."""
+    more = v.page.locator(".search__more")
+    while more.is_visible() and v.page.locator(".search-result").count() < limit:
+        count = v.page.locator(".search-result").count()
+        more.click()
+        v.page.wait_for_function(f"document.querySelectorAll('.search-result').length > {count}")
+    return shown(v)
+
+
+def option_counts(v: Visit, name: str) -> dict[str, int]:
+    counts = {}
+    for label in v.page.locator(f"select[name='{name}'] option").all_inner_texts():
+        found = re.match(r"(.+) \((\d+)\)$", label.strip())
+        if found:
+            counts[found.group(1)] = int(found.group(2))
+    return counts
+
+
+def params(v: Visit) -> dict[str, list[str]]:
+    return parse_qs(urlparse(v.page.url).query)
+
+
+def province_title(key: str) -> str:
+    return EXTRA[key][0]["title"]
+
+
+# --- Tests -------------------------------------------------------------------------------
+
+PAIRS = [("dak lak", "Đắk Lắk"), ("dien bien", "Điện Biên"), ("thi hanh an dan su", "thi hành án dân sự"),
+         ("dong nai", "Đồng Nai"), ("hoa giai", "hòa giải")]
+
+
+def test_unaccented_decomposed_and_old_style_queries_find_what_the_accented_one_finds(visit, search_url):
+    v = visit(search_url)
+    open_search(v, search_url)
+    for plain, accented in PAIRS:
+        seen = {}
+        for query in (accented, plain, unicodedata.normalize("NFD", accented), accented.upper()):
+            ask(v, query)
+            seen[query] = (total(v), [r["title"] for r in shown(v)])
+        first = seen[accented]
+        assert first[0] > 0, accented
+        assert all(s == first for s in seen.values()), (accented, seen)
+    ask(v, '"hòa giải ở cơ sở"')
+    new_style = (total(v), [r["title"] for r in all_results(v)])
+    ask(v, '"hoà giải ở cơ sở"')
+    assert (total(v), [r["title"] for r in all_results(v)]) == new_style
+    assert province_title("old-tone") in new_style[1]
+    v.check_clean()
+
+
+def test_dak_lak_lists_dak_lak_articles_first(visit, search_url, archive):
+    v = visit(search_url)
+    open_search(v, search_url + "?q=dak+lak")
+    results = all_results(v)
+    in_province = [a for a in archive if a.get("province") == "Đắk Lắk"]
+    assert len(in_province) >= 3
+    first = results[:len(in_province)]
+    assert {r["Tỉnh/thành"] for r in first} == {"Đắk Lắk"}
+    assert Counter(r["title"] for r in first) == Counter(a["title"] for a in in_province)
+    titles = [r["title"] for r in results]
+    assert province_title("mentions-dak-lak") in titles[len(in_province):]  # named in the text only
+    assert "Bài của Đắk Lắk" in v.page.inner_text(".search__summary")
+    v.check_clean()
+
+
+def test_dien_bien_ranks_the_province_above_pho_bien(visit, search_url, archive):
+    v = visit(search_url)
+    open_search(v, search_url + "?q=dien+bien")
+    titles = [r["title"] for r in all_results(v)]
+    province = Counter(a["title"] for a in archive if a.get("province") == "Điện Biên")
+    count = sum(province.values())
+    assert count and Counter(titles[:count]) == province
+    assert province_title("pho-bien") in titles
+    assert titles.index(province_title("pho-bien")) >= count
+    # The button narrows to the province; the address says so.
+    v.page.get_by_role("button", name="Chỉ xem bài của Điện Biên").click()
+    v.page.wait_for_function("document.querySelector('#tim-kiem').dataset.state === 'done'"
+                             " && location.search.includes('tinh=dien-bien')")
+    assert total(v) == count
+    v.check_clean()
+
+
+def test_quoted_phrase_matches_the_phrase_only(visit, search_url, archive):
+    v = visit(search_url)
+    open_search(v, search_url)
+    phrase = "thi hành án dân sự"
+    expected = Counter(a["title"] for a in archive if has_phrase(a["words"], strip_diacritics(phrase)))
+    count = sum(expected.values())
+    ask(v, f'"{phrase}"')
+    assert total(v) == count > 0
+    assert "cụm từ “thi hành án dân sự”" in v.page.inner_text(".search__summary")
+    assert province_title("scattered") not in {r["title"] for r in all_results(v, limit=count)}
+    ask(v, '"thi hanh an dan su"')
+    assert total(v) == count
+    ask(v, phrase)  # unquoted: the words anywhere, the side-by-side ones first
+    assert total(v) > count
+    # Within one province, to see the whole list: the phrase's articles, then the one that
+    # has the words apart.
+    before = completed(v)
+    v.page.select_option("select[name='tinh']", "ha-nam")
+    wait_done(v, before)
+    together = Counter(a["title"] for a in archive
+                       if a.get("province") == "Hà Nam" and has_phrase(a["words"], strip_diacritics(phrase)))
+    titles = [r["title"] for r in all_results(v)]
+    assert Counter(titles[:sum(together.values())]) == together
+    assert province_title("scattered") in titles[sum(together.values()):]
+    v.check_clean()
+
+
+def test_province_and_year_filters_count_the_archive(visit, search_url, archive):
+    v = visit(search_url)
+    open_search(v, search_url + "?tinh=dak-lak")
+    in_province = [a for a in archive if a.get("province") == "Đắk Lắk"]
+    assert total(v) == len(in_province)
+    assert option_counts(v, "nam") == Counter(a["year"] for a in in_province)
+    names = {p.slug: p.name for p in gazetteer().provinces}
+    assert option_counts(v, "tinh") == Counter(a["province"] for a in archive if a.get("province"))
+    assert names["dak-lak"] in v.page.inner_text("select[name='tinh'] option:checked")
+    year, count = Counter(a["year"] for a in in_province).most_common(1)[0]
+    before = completed(v)
+    v.page.select_option("select[name='nam']", year)
+    wait_done(v, before)
+    assert total(v) == count and params(v) == {"tinh": ["dak-lak"], "nam": [year]}
+    assert {r["Ngày"][-4:] for r in shown(v)} == {year}
+    # With a query, the counts are those of the query's results.
+    before = completed(v)
+    v.page.fill("#tu-khoa", "tranh tụng")
+    v.page.press("#tu-khoa", "Enter")
+    wait_done(v, before)
+    with_words = [a for a in archive if has_phrase(a["words"], "tranh") and has_phrase(a["words"], "tung")]
+    counts = option_counts(v, "nam")
+    assert counts.pop(year) == Counter(a["year"] for a in with_words if a.get("province") == "Đắk Lắk")[year]
+    assert counts == Counter(a["year"] for a in with_words if a.get("province") == "Đắk Lắk" and a["year"] != year)
+    v.check_clean()
+
+
+def test_sorting_by_date(visit, search_url):
+    v = visit(search_url)
+    open_search(v, search_url + "?q=" + quote_plus("cải cách tư pháp") + "&sap-xep=moi-nhat")
+    newest = [r["Ngày"] for r in all_results(v, limit=30)]
+    as_dates = [d[6:] + d[3:5] + d[:2] for d in newest]
+    assert len(as_dates) > 20 and as_dates == sorted(as_dates, reverse=True)
+    before = completed(v)
+    v.page.select_option("#sap-xep", "cu-nhat")
+    wait_done(v, before)
+    oldest = [d[6:] + d[3:5] + d[:2] for d in (r["Ngày"] for r in shown(v))]
+    assert oldest == sorted(oldest) and oldest[-1] <= as_dates[-1]
+    assert params(v)["sap-xep"] == ["cu-nhat"]
+    v.check_clean()
+
+
+def test_the_address_reproduces_a_search_and_the_back_button_restores_it(visit, browser, search_url):
+    v = visit(search_url)
+    open_search(v, search_url)
+    ask(v, "Tòa án")
+    before = completed(v)
+    v.page.select_option("select[name='loai']", "tin-tuc")
+    wait_done(v, before)
+    filtered = (total(v), [r["title"] for r in shown(v)])
+    before = completed(v)
+    v.page.select_option("#sap-xep", "moi-nhat")
+    wait_done(v, before)
+    address = v.page.url
+    assert params(v) == {"q": ["Tòa án"], "loai": ["tin-tuc"], "sap-xep": ["moi-nhat"]}
+    sorted_view = (total(v), [r["title"] for r in shown(v)])
+
+    other = Visit(browser, search_url)
+    try:
+        open_search(other, address)
+        assert (total(other), [r["title"] for r in shown(other)]) == sorted_view
+        assert other.page.input_value("#tu-khoa") == "Tòa án"
+        assert other.page.input_value("select[name='loai']") == "tin-tuc"
+        assert other.page.input_value("#sap-xep") == "moi-nhat"
+        other.check_clean()
+    finally:
+        other.context.close()
+
+    before = completed(v)
+    v.page.go_back()
+    wait_done(v, before)
+    assert "sap-xep" not in params(v) and v.page.input_value("#sap-xep") == ""
+    assert (total(v), [r["title"] for r in shown(v)]) == filtered
+    v.check_clean()
+
+
+def test_no_results_say_what_to_try_and_clear_filters(visit, search_url):
+    v = visit(search_url)
+    open_search(v, search_url + "?q=zzxqjw&nam=2020")
+    status = v.page.inner_text(".search__status")
+    assert "Không tìm thấy bài viết nào cho “zzxqjw”" in status and "Kiểm tra lỗi gõ" in status
+    assert v.page.locator(".search-result").count() == 0
+    clear = v.page.get_by_role("button", name="Bỏ mọi bộ lọc")
+    clear.focus()
+    before = completed(v)
+    v.page.keyboard.press("Enter")
+    wait_done(v, before)
+    assert params(v) == {"q": ["zzxqjw"]} and v.page.input_value("select[name='nam']") == ""
+    ask(v, "xyzzyq dak lak")  # a word that matches nothing is named, not silently dropped
+    assert total(v) > 0
+    assert "“xyzzyq”" in v.page.inner_text(".search__missing")
+    v.check_clean()
+
+
+def test_keyboard_only_from_query_to_article(visit, search_url):
+    v = visit(search_url)
+    open_search(v, search_url)
+    assert v.page.is_visible(".search__help")
+    for _ in range(30):
+        v.page.keyboard.press("Tab")
+        if v.page.evaluate("document.activeElement.id") == "tu-khoa":
+            break
+    else:
+        pytest.fail("Tab never reached the query box")
+    before = completed(v)
+    v.page.keyboard.type("dak lak")
+    v.page.keyboard.press("Enter")
+    wait_done(v, before)
+    first = v.page.locator(RESULT_LINK).first.inner_text()
+    for _ in range(30):
+        v.page.keyboard.press("Tab")
+        if v.page.evaluate("document.activeElement.classList.contains('pagefind-ui__result-link')"):
+            break
+    else:
+        pytest.fail("Tab never reached a result")
+    assert v.page.evaluate("document.activeElement.textContent") == first
+    v.page.keyboard.press("Enter")
+    v.page.wait_for_url(f"**/{SUB_PATH}/bai-viet/**")
+    assert v.page.inner_text("h1") == first
+    v.check_clean()
+
+
+def test_results_never_show_the_index_spelling(visit, search_url):
+    v = visit(search_url)
+    open_search(v, search_url + "?q=" + quote_plus("Đồng Tháp"))
+    texts = [r["text"] for r in all_results(v)]
+    assert texts and all("`" not in t for t in texts)
+    assert all(r.isascii() is False for r in texts)
+    assert "<mark>" in v.page.inner_html(".search-result__excerpt >> nth=0")
+    v.check_clean()
