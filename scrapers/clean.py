@@ -33,10 +33,20 @@ def plain(block: Block) -> str:
     return _ITEM_MARK.sub("", block.text).strip()
 
 
+@lru_cache(maxsize=1)
+def _sections() -> frozenset[str]:
+    return frozenset(fold(s) for s in load_json("boilerplate.json")["section_words"])
+
+
 def _navigation(text: str, max_words: int) -> bool:
-    """'Trang chủ | Giới thiệu | Tin tức', 'Trang chủ > Tin tức > Nội chính': a menu or a
-    breadcrumb, several short items joined by separators."""
-    items = [i for i in re.split(r"\s*[|>»›]\s*|\s{2,}", text) if i.strip()]
+    """'Trang chủ | Giới thiệu | Tin tức', 'Trang chủ > Tin tức > Nội chính', 'Pháp luật - Bạn
+    đọc': a menu, a breadcrumb or a section label. A line with a date in it is a header
+    ('Nội chính | Hồng Phúc | 09:15 16/06/2022'), left for the date and byline stages."""
+    if re.search(r"\d{1,2}[/.-]\d{1,2}|\d{1,2}:\d{2}", text):
+        return False
+    if all(fold(p.strip()) in _sections() for p in re.split(r"\s+[-–/>|]\s+|\s*[|>]\s*", text) if p.strip()):
+        return True
+    items = [i for i in re.split(r"\s*[|>»›/]\s*|\s{2,}", text) if i.strip()]
     return len(items) >= 3 and all(len(i.split()) <= max_words for i in items) or \
         (len(items) == 2 and bool(re.search(r"[>»›]", text)) and all(len(i.split()) <= max_words for i in items))
 

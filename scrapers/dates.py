@@ -98,9 +98,16 @@ def find_dates(text: str) -> list[Found]:
             found.append(Found(d, None, m.start(), m.end()))
     found.sort(key=lambda f: f.start)
     for f in found:
-        near = TIME.search(text, max(0, f.start - 12), min(len(text), f.end + 14))
+        near = TIME.search(text, max(0, f.start - 20), min(len(text), f.end + 14))
         if near:
-            f.time = (int(near.group(1)), int(near.group(2)))
+            hour, minute = int(near.group(1)), int(near.group(2))
+            # "05:12 pm", "11:11 AM"
+            meridiem = re.match(r"\s*([ap])\.?m\b", text[near.end():near.end() + 6], re.IGNORECASE)
+            if meridiem and hour < 12 and meridiem.group(1).lower() == "p":
+                hour += 12
+            elif meridiem and hour == 12 and meridiem.group(1).lower() == "a":
+                hour = 0
+            f.time = (hour, minute)
     return found
 
 
@@ -117,6 +124,17 @@ def dateline(text: str) -> tuple[Found, str] | None:
     returns the date and what remains (a byline name, or '')."""
     if len(text.split()) > 16:
         return None
+    byline = ""
+    if "|" in text:
+        # "Nội chính | Hồng Phúc | 09:15 16/06/2022", "Cập nhật: 15:20 | 12/05/2022": the cells
+        # with a date or a time make the date line; a name cell is the byline; the rest
+        # (section, poster account, counters) is header furniture.
+        from .bylines import _names
+        cells = [c.strip() for c in text.split("|") if c.strip()]
+        timed = [c for c in cells if find_dates(c) or TIME.search(c)]
+        names = [c for c in cells if c not in timed and _names(c)]
+        if timed and len(names) <= 1:
+            text, byline = " ".join(timed), (names[0] if names else "")
     # "11:011.234 lượt xem": a view counter glued to the time.
     text = _cues()["glued_counter"].sub(r"\1 \2", text)
     dates = find_dates(text)
@@ -124,10 +142,11 @@ def dateline(text: str) -> tuple[Found, str] | None:
         return None
     rest = text[:dates[0].start] + " " + text[dates[0].end:]
     rest = TZ.sub(" ", TIME.sub(" ", rest))
+    rest = re.sub(r"\b[ap]\.?m\b|:\d{2}\b", " ", rest, flags=re.IGNORECASE)
     rest = _cues()["filler"].sub(" ", rest)
     rest = re.sub(rf"[\d.,]+\s*{load_json('dates.json')['view_counter']}", " ", rest, flags=re.IGNORECASE)
     rest = re.sub(r"[\s,|·•:\-–—/\[\]()]+", " ", rest).strip()
-    return dates[0], rest
+    return dates[0], rest or byline
 
 
 def lead_date(text: str) -> tuple[int, int, int | None, str] | None:
@@ -135,7 +154,9 @@ def lead_date(text: str) -> tuple[int, int, int | None, str] | None:
     2015': at a sentence start in the lead. Returns (day, month, year or None, matched text)."""
     pattern = _cues()["lead"]
     for start in SENTENCE_START.finditer(text):
-        long = LONG_DATE.match(text, start.end())
+        # "Ngày 23 tháng 6 năm 2015", "Sáng ngày 14 tháng 9 năm 2022"
+        at = start.end() + len(re.match(r"(?:(?:sáng|trưa|chiều|tối|đêm)\s+)?", text[start.end():], re.IGNORECASE).group(0))
+        long = LONG_DATE.match(text, at)
         if long and make_date(int(long.group(3)), int(long.group(2)), int(long.group(1))):
             return int(long.group(1)), int(long.group(2)), int(long.group(3)), long.group(0)
         m = pattern.match(text, start.end())

@@ -31,7 +31,7 @@ def _layout() -> dict:
     data["marks_re"] = re.compile("|".join(map(re.escape, sorted(data["signature_marks"], key=len, reverse=True))))
     trailers = "|".join(map(re.escape, data["stamp_trailers"]))
     data["stamp_re"] = re.compile(
-        r"^(?P<office>[^\n]{4,80})\n" + re.escape(data["stamp_marker"])
+        r"^(?P<office>[^\n]{4,80}(?:\n[^\n]{4,60})?)\n(?:CÔNG VĂN\s+)?" + re.escape(data["stamp_marker"])
         + r"\b\s*(?:Số\s*:?\s*(?P<num>\d+))?\s*\n?\s*Ngày\s*:?\s*(?P<date>\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{2,4})"
         + r"(?P<trail>(?:\n(?:" + trailers + r")\b[^\n]*)*)", re.IGNORECASE)
     return data
@@ -44,10 +44,11 @@ def take_stamp(doc: Document) -> None:
     m = _layout()["stamp_re"].search(text)
     if not m or not is_caps(m.group("office")):
         return
+    office = " ".join(m.group("office").split("\n"))
     d, mth, y = re.split(r"\s?/\s?", m.group("date"))
     date = make_date(_year(y), int(mth), int(d))
     doc.received = {
-        "office": truecase(m.group("office"), doc.raw),
+        "office": truecase(office, doc.raw),
         "number": m.group("num"),
         "date": date.isoformat() if date else None,
     }

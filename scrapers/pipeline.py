@@ -18,7 +18,7 @@ def take_datelines(doc: Document, tail: bool = False) -> dates.Found | None:
     or, with `tail`, under the text ('Cập nhật: 21/02/2022 08:30').
     A date line above the title without a time is the page header's today, not the article's."""
     published = None
-    for block in list(doc.blocks[-3:] if tail else doc.blocks[:4]):
+    for block in list(doc.blocks[-3:] if tail else doc.blocks[:6]):
         hit = dates.dateline(block.text)
         if not hit:
             continue
