@@ -25,6 +25,10 @@ def _cues() -> dict:
         "suffix": re.compile(rf"\s+[—–-]\s*(?P<tag>{agencies}|[A-Z]{{2,6}})\.?$"),
         "with_credit": re.compile(r"^(?P<names>[^()/]+?)\s*(?:\((?:theo|nguồn)\s*:?\s*(?P<outlet>[^()]+)\)|"
                                   r"/\s*(?P<outlet2>[^/()]{2,40}))$", re.IGNORECASE),
+        # "Ngọc Ánh (TTXVN)", "Thu Hằng (tổng hợp)", "Kim Oanh (VKSND thành phố Phúc Yên)"
+        "with_note": re.compile(r"^(?P<names>[^()/]+?)\s*\((?P<note>[^()]{2,80})\)$"),
+        "compilation": {fold(w) for w in data["compilation_words"]},
+        "label_prefix": re.compile(r"^(?:by|written by|người viết|tác giả)\s*:?\s+", re.IGNORECASE),
         "honorific": re.compile(r"^(?:" + "|".join(map(re.escape, sorted(data["honorifics"], key=len, reverse=True)))
                                 + r")\s*"),
         "agencies": {fold(a) for a in data["agencies"]},
@@ -37,7 +41,7 @@ def _cues() -> dict:
 def _names(text: str) -> list[str] | None:
     """'Hồng Nga', 'Minh Anh - Quốc Huy', 'PV': the names a byline holds, else None."""
     cues = _cues()
-    text = text.strip().rstrip(".")
+    text = cues["label_prefix"].sub("", text.strip().rstrip("."))
     if fold(text) in cues["collective"] or fold(text) in cues["agencies"]:
         return [text]
     parts = [cues["honorific"].sub("", p.strip()) for p in re.split(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+", text)]
@@ -64,6 +68,9 @@ def _read_byline(text: str) -> tuple[list[str] | None, str | None]:
         return None, credit.group("name").strip()
     if (both := cues["with_credit"].match(text)) and (names := _names(both.group("names"))):
         return names, (both.group("outlet") or both.group("outlet2")).strip()
+    if (noted := cues["with_note"].match(text)) and (names := _names(noted.group("names"))):
+        note = noted.group("note").strip()
+        return names, (note if fold(note) in cues["agencies"] else None)
     if m := cues["label"].match(text):
         return _names(m.group("name")), None
     return _names(text), None
@@ -80,9 +87,13 @@ def _peel_last(doc: Document) -> bool:
         end -= 1
     if end < 2:
         return False
-    names, outlet = _read_byline(blocks[end - 1].text.strip())
+    line = blocks[end - 1].text.strip()
+    names, outlet = _read_byline(line)
     if not ((outlet and not doc.agency) or (names and not doc.authors)):
         return False
+    noted = _cues()["with_note"].match(line)
+    if names and noted and affiliation is None and not outlet and fold(noted.group("note")) not in _cues()["compilation"]:
+        affiliation = noted.group("note").strip()
     if outlet and not doc.agency:
         doc.agency = outlet
     if names and not doc.authors:

@@ -38,13 +38,25 @@ def recase(title: str, reference: str) -> str:
     return " ".join([head, *rest]) if run else title
 
 
+def _is_lead(text: str) -> bool:
+    return len(text.split()) > MAX_TITLE_WORDS or bool(re.search(r"(?<!\.\.)[.:]$", text))
+
+
 def take_title(doc: Document) -> None:
-    """Use the first block as title when it reads as one; remove it from the body."""
-    if doc.full_text or not doc.blocks:
+    """The title is the first line before the lead that reads as one (five words or more);
+    the shorter lines above it (the site's name, a section label) go with it. Failing
+    that, a short first line."""
+    if doc.full_text or len(doc.blocks) < 2:
         return
-    first = doc.blocks[0].text
-    if _looks_like_title(first) and len(doc.blocks) > 1:
-        doc.title = recase(first, doc.raw)
+    for i, block in enumerate(doc.blocks[:5]):
+        if _is_lead(block.text):
+            break
+        if _looks_like_title(block.text) and len(block.text.split()) >= 5 and i + 1 < len(doc.blocks):
+            doc.title = recase(block.text, doc.raw)
+            del doc.blocks[:i + 1]
+            return
+    if _looks_like_title(doc.blocks[0].text):
+        doc.title = recase(doc.blocks[0].text, doc.raw)
         del doc.blocks[0]
 
 
