@@ -114,6 +114,18 @@ def test_screenshots_and_no_sideways_scrolling(browser, corpus_url, journey, wid
         assert (SCREENSHOTS / f"{name}-{width}.png").stat().st_size > 10_000
 
 
+def test_narrowest_phones_do_not_scroll_sideways(browser, corpus_url, journey):
+    v = Visit(WithOptions(browser, viewport={"width": 360, "height": 740}), corpus_url)
+    for path in ("", f"bai-viet/{journey['article']}/", "tinh/", f"tinh/{journey['province']}/",
+                 "don-vi-2025/", "theo-doi-thuc-hien/", f"van-ban/{journey['document']}/", "van-ban/",
+                 "nam/2022/", "chu-de/", "tac-gia/"):
+        v.page.goto(corpus_url + path)
+        overflow = v.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px"
+    v.check_clean()
+    v.context.close()
+
+
 def test_print_stylesheet_hides_navigation(browser, corpus_url, journey):
     v = Visit(browser, corpus_url)
     v.page.goto(corpus_url + f"bai-viet/{journey['article']}/")
