@@ -17,7 +17,8 @@ def _cues() -> dict:
     agencies = alt(data["agencies"])
     return {
         "label": re.compile(rf"^(?:{alt(data['author_labels'])})\s*:\s*(?P<name>.+)$", re.IGNORECASE),
-        "source": re.compile(rf"^\(?\s*(?:{alt(data['source_labels'])})\s*:?\s+(?P<name>[^().,;:!?]{{2,60}}?)\s*\)?\.?$", re.IGNORECASE),
+        "source": re.compile(rf"^\(?\s*(?:{alt(data['source_labels'])})\s*:?\s+(?P<name>(?:[^().,;:!?\s]|\.(?=\w))+(?:\s+(?:[^().,;:!?\s]|\.(?=\w))+){{0,8}})\s*\)?\.?$",
+                             re.IGNORECASE),
         # "TTXVN - ", "(PLVN) - ", "VOV.VN - ", "(Chinhphu.vn) - ", "Da Nang (VNA) – "
         "prefix": re.compile(rf"^(?:[A-ZĐ][\w.’']*(?:\s+[A-ZĐ][\w.’']*){{0,3}}\s+(?=\())?\(?"
                              rf"(?P<tag>{agencies}|[A-ZĐ]{{2,8}}|[A-Za-z]+\.(?:vn|VN))\)?\s*[-–—]\s+(?=\S)"),

@@ -72,9 +72,14 @@ def _presented_in_lead(doc: Document) -> bool:
     return False
 
 
+_CENTRAL_ISSUERS = re.compile(r"(?:^|[/-])(?:TW|CP|TTg|QH\d*|UBTVQH\d*|TANDTC|VKSNDTC|VKSTC|HĐTP|BTP|BCA|BNV|BQP|BTC)$")
+
+
 def _central(code: str) -> bool:
-    """A central party document (…/TW) or a state normative one (…/2020/NĐ-CP, …/QH15)."""
-    return code.endswith("/TW") or bool(re.search(r"/\d{4}/|QH\d", code))
+    """Issued by a central body: the party centre (…/TW), the Government, the Prime Minister,
+    the National Assembly, the supreme court and procuracy, a ministry. A province's own
+    resolution (12/2022/NQ-HĐND) is not."""
+    return bool(_CENTRAL_ISSUERS.search(code))
 
 
 def _count(phrase: str, text: str) -> int:

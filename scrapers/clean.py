@@ -44,6 +44,9 @@ def _navigation(text: str, max_words: int) -> bool:
     ('Nội chính | Hồng Phúc | 09:15 16/06/2022'), left for the date and byline stages."""
     if re.search(r"\d{1,2}[/.-]\d{1,2}|\d{1,2}:\d{2}", text):
         return False
+    crumbs = [c.strip() for c in re.split(r"\s*[>»›]\s*", text)]
+    if len(crumbs) >= 2 and fold(crumbs[0]) in ("trang chủ", "home"):
+        return True     # a breadcrumb, whatever the length of its last item
     if all(fold(p.strip()) in _sections() for p in re.split(r"\s+[-–/>|]\s+|\s*[|>]\s*", text) if p.strip()):
         return True
     items = [i for i in re.split(r"\s*[|>»›/]\s*|\s{2,}", text) if i.strip()]

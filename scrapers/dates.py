@@ -141,7 +141,7 @@ def dateline(text: str) -> tuple[Found, str] | None:
     if len(dates) != 1:
         return None
     rest = text[:dates[0].start] + " " + text[dates[0].end:]
-    rest = TZ.sub(" ", TIME.sub(" ", rest))
+    rest = TIME.sub(" ", TZ.sub(" ", rest))   # the zone first: "GMT+07:00" holds a time
     rest = re.sub(r"\b[ap]\.?m\b|:\d{2}\b", " ", rest, flags=re.IGNORECASE)
     rest = _cues()["filler"].sub(" ", rest)
     rest = re.sub(rf"[\d.,]+\s*{load_json('dates.json')['view_counter']}", " ", rest, flags=re.IGNORECASE)
@@ -184,7 +184,14 @@ def year_cues(text: str, month: int | None = None) -> list[tuple[int, str]]:
             continue    # a horizon ("đến năm 2025"), not when anything happened
         whole_year = m.group(0).lower().startswith("năm") and not re.search(
             r"(?:quý\s+[IV]{1,3}|tháng\s+(?:\d{1,2}|đầu|cuối)(?:\s+(?:đầu|cuối))?)\s*$", before, re.IGNORECASE)
-        if cues["forward"].search(before):
+        month_cue = re.match(r"tháng\s+(\d{1,2})", m.group(0), re.IGNORECASE)
+        # Only a month told as past narrative: opening a clause ("Tháng 12/2023, H. đã …")
+        # or after "vào"/"hồi"; "dự kiến hoàn thành trong tháng 8/2025" looks ahead.
+        narrative = re.search(r"(?:^|[.,;:]\s*|\b(?:vào|hồi)\s+)$", before, re.IGNORECASE)
+        if month_cue and month and month < int(month_cue.group(1)) and narrative:
+            # "Tháng 12/2023, H. đã …" told by an item about 18/4: the event came after.
+            out.append((year + 1, "plain"))
+        elif cues["forward"].search(before):
             out.append((year - 1 if whole_year and month and month >= 10 else year, "forward"))
         elif cues["review"].search(before):
             out.append((year + 1 if whole_year and month and month <= 3 else year, "review"))

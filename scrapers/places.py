@@ -30,7 +30,7 @@ def _rules() -> dict:
         "districts": districts,
         # A level word and up to four words after it, looked up longest first: a pattern of
         # 646 alternatives would be far slower on every sentence.
-        "district": re.compile(r"(?<![^\W_])(huyện|quận|thị xã|thành phố)((?:\s+[^\W\d_]+){1,4})"),
+        "district": re.compile(r"(?<![^\W_])(huyện|quận|thị xã|thành phố|tp\.?|tx\.?)((?:\s+\w+){1,4})"),
         "lower_levels": re.compile(r"(?:huyện|quận|thị xã|thị trấn|xã|phường|thôn|bản|ấp)\s*$"),
         "mention": re.compile(rf"(?<![^\W_])(?P<prefix>(?:{prefixes})\s*)?(?P<name>{alternation})(?![^\W_])"),
         "needs_prefix": {fold(n) for n in data["needs_prefix"]},
@@ -49,8 +49,9 @@ def district_mentions(text: str) -> Counter:
     found: Counter = Counter()
     for m in rules["district"].finditer(fold(text)):
         words = m.group(2).split()
+        level = {"tp": "thành phố", "tx": "thị xã"}.get(m.group(1).rstrip("."), m.group(1))
         for n in range(len(words), 0, -1):
-            province = rules["districts"].get(f"{m.group(1)} {' '.join(words[:n])}")
+            province = rules["districts"].get(f"{level} {' '.join(words[:n])}")
             if province:
                 found[province] += 1
                 break
@@ -98,19 +99,32 @@ def extract(doc: Document) -> None:
     # A central body meeting "tại Hà Nội" does not make the item about Hà Nội.
     venue = rules["capital"] if national_lead else None
     score: Counter = Counter()
-    for name, n in mentions(doc.title or "", venue).items():
-        score[name] += n * w["title"]
-    for i, block in enumerate(doc.blocks):
-        weight = w["lead"] if i < 2 else w["body"]
-        for sentence in re.split(r"(?<=[.!?;])\s+", block.text):
-            # Guests from elsewhere do not make the subject.
-            factor = rules["guest_weight"] if rules["guest"].search(fold(sentence)) else 1
-            for name, n in mentions(sentence, venue).items():
-                score[name] += n * weight * factor
+    in_title: Counter = Counter()
+
+    def weigh(text: str, weight: float, tally: Counter) -> None:
+        for sentence in re.split(r"(?<=[.!?;])\s+", text):
+            # Guests from elsewhere do not make the subject: what follows a guest cue
+            # ("tiếp đoàn công tác tỉnh X", "Dự hội nghị có … Bí thư Tỉnh ủy Y") counts little.
+            cue = rules["guest"].search(fold(sentence))
+            host, guests = (sentence[:cue.start()], sentence[cue.start():]) if cue else (sentence, "")
+            for part, factor in ((host, 1), (guests, rules["guest_weight"])):
+                for name, n in mentions(part, venue).items():
+                    tally[name] += n * weight * factor
+
+    in_lead: Counter = Counter()
+    weigh(doc.title or "", w["title"], in_title)
+    weigh(doc.blocks[0].text if doc.blocks else "", w["lead"], in_lead)
+    score.update(in_title + in_lead)
+    for i, block in enumerate(doc.blocks[1:], 1):
+        weigh(block.text, w["lead"] if i < 2 else w["body"], score)
     for extra in (doc.issuer, doc.doc_subject):
         for name, n in mentions(extra or "").items():
             score[name] += n * w["lead"]
     ranked = score.most_common()
+    # A central body at work ("Ủy ban Tư pháp của Quốc hội họp …") stays national unless the
+    # title or the lead names the province it works in ("… làm việc với UBND tỉnh Hậu Giang").
+    if national_lead and ranked and not (in_title[ranked[0][0]] or in_lead[ranked[0][0]]):
+        ranked = []
     if ranked and ranked[0][1] >= rules["min_score"]:
         doc.province, doc.scope, doc.province_basis = ranked[0][0], "province", "text"
         if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:

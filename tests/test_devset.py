@@ -1,8 +1,9 @@
 """The ingest on the hand-written development set: per-field accuracy floors.
 
 The issue's targets on real documents are province ≥ 95 %, date ≥ 90 %, author ≥ 90 %,
-doc_type ≥ 90 %; the floors here guard what the development set reaches today
-(bench/ingest_accuracy.py prints the figures and every mismatch).
+doc_type ≥ 90 %; the floors here guard what the two development sets reach today
+(bench/ingest_accuracy.py prints the figures and every mismatch). tests/devset2 was written
+after the rules, by someone who had not seen them; its first, untuned score is in docs/ingest.md.
 """
 import sys
 from pathlib import Path
@@ -16,9 +17,14 @@ FLOORS = {"province": 0.95, "date": 0.95, "author": 0.95, "doc_type": 0.95, "cit
           "scope": 0.95}
 
 
-@pytest.fixture(scope="module")
-def rows():
-    return run_devset()
+from bench.ingest_accuracy import DEVSET  # noqa: E402
+
+SETS = [DEVSET, DEVSET.parent / "devset2"]
+
+
+@pytest.fixture(scope="module", params=SETS, ids=lambda p: p.name)
+def rows(request):
+    return run_devset(request.param)
 
 
 def test_the_set_is_big_and_varied(rows):

@@ -328,3 +328,34 @@ def test_a_central_body_meeting_in_the_capital_is_national():
     doc = run("Tòa án nhân dân tối cao triển khai công tác năm 2024\n\nThứ Sáu, 05/01/2024 - 10:30\n\nSáng 5/1, tại "
               "Hà Nội, Tòa án nhân dân tối cao tổ chức hội nghị triển khai công tác năm 2024 với 63 điểm cầu.\n")
     assert doc.scope == "national" and doc.province is None
+
+
+def test_the_host_not_the_visiting_delegation_is_the_subject():
+    doc = run("Ban Nội chính Tỉnh ủy trao đổi kinh nghiệm với đoàn công tác tỉnh Tuyên Quang\n\n"
+              "Cập nhật: 15:20 | 12/05/2022\n\nNgày 12/5, Ban Nội chính Tỉnh ủy Thái Nguyên tiếp và làm việc với "
+              "đoàn công tác Ban Nội chính Tỉnh ủy Tuyên Quang do đồng chí Ma Văn Thưởng làm trưởng đoàn.\n")
+    assert doc.province == "Thái Nguyên" and doc.date == "2022-05-12T15:20:00+07:00"
+
+
+def test_a_delegate_from_a_province_does_not_make_a_national_meeting_provincial():
+    doc = run("Ủy ban Tư pháp thẩm tra báo cáo công tác tư pháp năm 2022\n\nChiều ngày 3-10, tại Nhà Quốc hội, "
+              "Ủy ban Tư pháp của Quốc hội họp phiên toàn thể năm 2022.\n\nMột đại biểu thuộc Đoàn đại biểu Quốc "
+              "hội tỉnh Bình Định dẫn chứng các vụ án hành chính về đất đai kéo dài ở tỉnh Bình Định.\n")
+    assert doc.scope == "national" and doc.province is None
+
+
+def test_a_provinces_own_resolution_is_what_the_item_presents():
+    doc = run("Xứ Thanh nâng mức chi hỗ trợ cho hoạt động hòa giải ở cơ sở\n\n15/07/2022 - 09:20 (GMT+7)\n\n"
+              "HĐND tỉnh Thanh Hoá vừa ban hành Nghị quyết số 12/2022/NQ-HĐND quy định mức chi cho hòa giải.\n\n"
+              "Lê Ngọc\n\nNguồn bài viết: Báo Thanh Hóa\n")
+    assert doc.doc_type == "resolution" and doc.about == "12/2022/NQ-HĐND"
+    assert doc.authors == ["Lê Ngọc"] and doc.agency == "Báo Thanh Hóa" and doc.province == "Thanh Hóa"
+
+
+def test_site_furniture_before_the_title_and_a_credit_to_a_website():
+    doc = run("BÁO ẤP BẮC\nTrang chủ > Tin tức > Hoạt động của các đơn vị\n\nPháp luật - Bạn đọc\n"
+              "21-03-2023 08:15:32\n\nTAND thành phố Vị Thanh xét xử trực tuyến 2 vụ án hình sự\n\n"
+              f"Ngày 20/3, {BODY}\n\n(Theo baohaugiang.com.vn)\n")
+    assert doc.title == "TAND thành phố Vị Thanh xét xử trực tuyến 2 vụ án hình sự"
+    assert doc.date == "2023-03-21T08:15:00+07:00" and doc.agency == "baohaugiang.com.vn"
+    assert doc.province == "Hậu Giang"
