@@ -137,8 +137,11 @@ def take_agency_prefix(doc: Document) -> None:
 
 def settle(doc: Document) -> None:
     """People are authors; collective bylines ('PV', 'Nhóm PV') credit the outlet's staff,
-    so they go with agencies; names are written one way (NFC, single spaces)."""
+    so they go with agencies; names are written one way (NFC, single spaces). A page's own
+    author markup fills in when the text has no byline."""
     cues = _cues()
+    if not doc.authors and doc.page_authors:
+        doc.authors = [n for a in doc.page_authors for n in (_names(a) or [])]
     collective = [a for a in doc.authors if fold(a) in cues["collective"] or fold(a) in cues["agencies"]]
     if collective:
         doc.authors = [a for a in doc.authors if a not in collective]

@@ -1,6 +1,7 @@
 """One raw document → one Document record, through small stages with one job each."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from slugify import slugify
@@ -49,6 +50,18 @@ _VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèé
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+def page_date(doc: Document) -> dates.Found | None:
+    """The publication date a web page states in its markup, when the text shows none."""
+    try:
+        stamp = dt.datetime.fromisoformat(doc.page_date) if doc.page_date else None
+    except ValueError:
+        return None
+    if stamp is None or dates.make_date(stamp.year, stamp.month, stamp.day) is None:
+        return None
+    with_time = "T" in doc.page_date
+    return dates.Found(stamp.date(), (stamp.hour, stamp.minute) if with_time else None)
+
+
 def detect_language(doc: Document) -> None:
     """English when hardly any letter carries a Vietnamese diacritic."""
     sample = fold(doc.body_text()[:4000])
@@ -72,7 +85,7 @@ def process(doc: Document) -> Document:
     bylines.take_agency_prefix(doc)
     if not doc.full_text:    # a document's signer is no byline
         bylines.take_end_byline(doc)
-    published = published or take_datelines(doc, tail=True)
+    published = published or take_datelines(doc, tail=True) or page_date(doc)
     clean.drop_captions(doc)
     bylines.settle(doc)
     parts.flag_gaps(doc)

@@ -48,6 +48,11 @@ def take_title(doc: Document) -> None:
     that, a short first line."""
     if doc.full_text or len(doc.blocks) < 2:
         return
+    if doc.page_title:
+        # The page says its own title (og:title, JSON-LD): it wins, and its copy in the text goes.
+        doc.title = recase(doc.page_title, doc.raw)
+        doc.blocks = [b for i, b in enumerate(doc.blocks) if not (i < 5 and fold(b.text) == fold(doc.page_title))]
+        return
     for i, block in enumerate(doc.blocks[:5]):
         if _is_lead(block.text):
             break

@@ -359,3 +359,13 @@ def test_site_furniture_before_the_title_and_a_credit_to_a_website():
     assert doc.title == "TAND thành phố Vị Thanh xét xử trực tuyến 2 vụ án hình sự"
     assert doc.date == "2023-03-21T08:15:00+07:00" and doc.agency == "baohaugiang.com.vn"
     assert doc.province == "Hậu Giang"
+
+
+def test_a_web_pages_own_title_date_and_author_fill_in():
+    from scrapers.pipeline import process
+    from scrapers.record import Document
+    doc = Document(raw=f"Năm 2023, cơ quan tư pháp địa phương hoàn thành tốt nhiệm vụ. {BODY}\n", source_sha256="x")
+    doc.page_title, doc.page_date, doc.page_authors = "Hậu Giang: tư pháp năm 2023", "2023-12-10T08:05:00+07:00", ["Hồng Nga"]
+    doc = process(doc)
+    assert doc.title == "Hậu Giang: tư pháp năm 2023" and not doc.title_derived
+    assert doc.date == "2023-12-10T08:05:00+07:00" and doc.date_basis == "published" and doc.authors == ["Hồng Nga"]
