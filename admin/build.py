@@ -207,7 +207,8 @@ def config(backend: dict) -> dict:
             "extension": "md",
             "format": FORMAT,
             "create": True,
-            "summary": "{{title}} ({{status}}, {{day}}/{{month}}/{{year}})",
+            # The raw values: Decap's {{day}} reads a bare date as UTC and can show the day before.
+            "summary": "{{title}} — {{fields.date}}, {{fields.status}}",
             "sortable_fields": ["date", "title", "province"],
             "view_filters": [{"label": "Bản nháp", "field": "status", "pattern": "draft"},
                              {"label": "Đã xuất bản", "field": "status", "pattern": "published"}],

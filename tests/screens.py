@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import _unavailable
+from conftest import ROOT, _unavailable
 
 
 def new_page(browser):
@@ -21,8 +21,8 @@ def require_npm() -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """Keep a picture for the guide (docs/anh/) when CCTP_SCREENSHOTS names a folder."""
-    folder = os.environ.get("CCTP_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+    """Keep a picture of what the editor sees: in test-artifacts/screenshots/ (not in git), or
+    in $CCTP_SCREENSHOTS (the guide's pictures: CCTP_SCREENSHOTS=docs/anh make test)."""
+    folder = Path(os.environ.get("CCTP_SCREENSHOTS") or ROOT / "test-artifacts" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
