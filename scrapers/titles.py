@@ -46,12 +46,14 @@ def take_title(doc: Document) -> None:
     """The title is the first line before the lead that reads as one (five words or more);
     the shorter lines above it (the site's name, a section label) go with it. Failing
     that, a short first line."""
-    if doc.full_text or len(doc.blocks) < 2:
+    if doc.full_text:
         return
     if doc.page_title:
         # The page says its own title (og:title, JSON-LD): it wins, and its copy in the text goes.
         doc.title = recase(doc.page_title, doc.raw)
         doc.blocks = [b for i, b in enumerate(doc.blocks) if not (i < 5 and fold(b.text) == fold(doc.page_title))]
+        return
+    if len(doc.blocks) < 2:
         return
     for i, block in enumerate(doc.blocks[:5]):
         if _is_lead(block.text):
