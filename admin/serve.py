@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,7 @@ def _listening(port: int) -> bool:
 
 
 @contextmanager
-def decap_server(repo: Path, port: int = 8081, timeout: float = 30):
+def decap_server(repo: Path, port: int = 8081, timeout: float = 90):
     """decap-server writing files (its 'fs' mode, no commits) under `repo`, on 127.0.0.1 only.
     Yields its API address."""
     if not SERVER.is_file():
@@ -37,12 +38,16 @@ def decap_server(repo: Path, port: int = 8081, timeout: float = 30):
     env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
            "GIT_REPO_DIRECTORY": str(Path(repo).resolve()), "LOG_LEVEL": "warn"}
     # cwd: decap-server reads a .env file from it; the repository's own would apply.
-    process = subprocess.Popen(["node", str(SERVER)], cwd=HERE, env=env, start_new_session=True)
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+    process = subprocess.Popen(["node", str(SERVER)], cwd=HERE, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
         while not _listening(port):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"decap-server không khởi động được trên 127.0.0.1:{port} (mã {process.poll()}).")
+                log.seek(0)
+                raise RuntimeError(f"decap-server không khởi động được trên 127.0.0.1:{port} (mã {process.poll()}): "
+                                   f"{log.read()[-2000:]}")
             time.sleep(0.2)
         yield f"http://127.0.0.1:{port}/api/v1"
     finally:
@@ -52,6 +57,7 @@ def decap_server(repo: Path, port: int = 8081, timeout: float = 30):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        log.close()
 
 
 def main(argv: list[str] | None = None) -> int:
