@@ -154,9 +154,9 @@ function loadEngine() {
   if (!engine) {
     const bundle = new URL(root.dataset.bundle, document.baseURI);
     engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
-      // Search on the page's thread: one download less than Pagefind's worker, and a search
-      // over the whole archive takes a few milliseconds (bench/search.py).
-      await pagefind.options({ noWorker: true, excerptLength: 30 });
+      // Pagefind searches in its Web Worker: a query made of words found in most articles
+      // takes seconds on a large archive (docs/search.md), and the page must not freeze.
+      await pagefind.options({ excerptLength: 30 });
       await pagefind.init();
       return pagefind;
     });
@@ -197,18 +197,22 @@ async function rankedResults(pagefind, query, state, main) {
 }
 
 // Counts per filter value: for a filter in use, what choosing another value would give.
+// With one filter in use that is Pagefind's totalFilters; with more, a search without it.
 async function filterCounts(pagefind, query, state, main) {
   const counts = {};
+  const active = Object.keys(state.filters);
   for (const select of filterSelects) {
     const key = select.name;
     if (!state.filters[key]) {
       counts[key] = (main.filters || {})[key] || {};
-      continue;
+    } else if (active.length === 1 && Object.values((main.totalFilters || {})[key] || {}).some((n) => n > 0)) {
+      counts[key] = main.totalFilters[key];
+    } else {  // several filters in use, or a search without words (no totalFilters)
+      const others = { ...state.filters };
+      delete others[key];
+      const without = await pagefind.search(query.term, { filters: toPagefindFilters(others) });
+      counts[key] = (without.filters || {})[key] || {};
     }
-    const others = { ...state.filters };
-    delete others[key];
-    const without = await pagefind.search(query.term, { filters: toPagefindFilters(others) });
-    counts[key] = (without.filters || {})[key] || {};
   }
   return counts;
 }
@@ -219,7 +223,12 @@ async function missingWords(pagefind, query) {
   if (query.phrase || query.words.length < 2) return [];
   const missing = [];
   for (const word of new Set(query.words)) {
-    if (!wordHits.has(word)) wordHits.set(word, (await pagefind.search(word)).results.length);
+    if (!wordHits.has(word)) {
+      // A filter no article has leaves nothing to rank, so this costs no scoring; the count
+      // of articles holding the word comes back all the same.
+      const probe = await pagefind.search(word, { filters: { nam: "-" } });
+      wordHits.set(word, probe.unfilteredResultCount);
+    }
     if (wordHits.get(word) === 0) missing.push(word);
   }
   return missing;
@@ -432,6 +441,8 @@ let typingTimer = 0;
 
 input.addEventListener("input", () => {
   window.clearTimeout(typingTimer);
+  // One typed letter matches nearly every word as a prefix: wait for a second one.
+  if (input.value.trim().length === 1) return;
   typingTimer = window.setTimeout(() => run("type"), TYPING_DELAY_MS);
 });
 input.addEventListener("focus", () => { loadEngine().catch(() => {}); }, { once: true });
