@@ -29,6 +29,7 @@ def _cues() -> dict:
         # "Ngọc Ánh (TTXVN)", "Thu Hằng (tổng hợp)", "Kim Oanh (VKSND thành phố Phúc Yên)"
         "with_note": re.compile(r"^(?P<names>[^()/]+?)\s*\((?P<note>[^()]{2,80})\)$"),
         "compilation": {fold(w) for w in data["compilation_words"]},
+        "org": re.compile(r"^(?:" + "|".join(map(re.escape, data["org_words"])) + r")\b", re.IGNORECASE),
         "label_prefix": re.compile(r"^(?:by|written by|người viết|tác giả)\s*:?\s+", re.IGNORECASE),
         "honorific": re.compile(r"^(?:" + "|".join(map(re.escape, sorted(data["honorifics"], key=len, reverse=True)))
                                 + r")\s*"),
@@ -45,6 +46,7 @@ def _names(text: str) -> list[str] | None:
     text = cues["label_prefix"].sub("", text.strip().rstrip("."))
     if fold(text) in cues["collective"] or fold(text) in cues["agencies"]:
         return [text]
+    text = cues["honorific"].sub("", text)
     parts = [cues["honorific"].sub("", p.strip()) for p in re.split(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+", text)]
     parts = [p for p in parts if p]
     for i, part in enumerate(parts):
@@ -54,27 +56,42 @@ def _names(text: str) -> list[str] | None:
         # Ê Đê and other names carry apostrophes (H’Ly Niê) and hyphens.
         if not all(w[:1].isupper() and re.sub(r"[-’']", "", w).isalpha() for w in words):
             return None
-        if len(words) == 1 and len(part) < 2:
-            return None
+        if len(words) == 1:
+            return None     # a lone word ("SA", "Mon", a place) is too weak to be a byline
         if is_caps(part) and len(words) > 1:
             parts[i] = " ".join(w[:1] + w[1:].lower() for w in words)   # "TUẤN PHÙNG" → "Tuấn Phùng"
     return parts or None
 
 
-def _read_byline(text: str) -> tuple[list[str] | None, str | None]:
-    """(names, credited outlet) a byline line holds; (None, None) when it is no byline.
-    'Mai Hoa (Theo Báo Lạng Sơn)' and 'Thanh Hà/VOV-Đông Bắc' hold both."""
+def _labelled(text: str) -> list[str] | None:
+    """What follows an explicit author label is a byline even in lower case
+    ("Tác giả: Văn phòng Cục"), if it is short and no sentence."""
+    text = text.strip().rstrip(".")
+    return [text] if 1 <= len(text.split()) <= 6 and not re.search(r"[.!?;:]", text) else None
+
+
+def _read_byline(text: str) -> tuple[list[str] | None, str | None, str | None]:
+    """(names, credited outlet, affiliation) a byline line holds; all None when it is no byline.
+    'Mai Hoa (Theo Báo Lạng Sơn)', 'Thanh Hà/VOV-Đông Bắc', 'Ngọc Ánh (TTXVN)',
+    'Trần Khánh Vy - Ban Nội chính Tỉnh ủy', 'VÕ HÙNG - Báo Quảng Ngãi'."""
     cues = _cues()
     if credit := cues["source"].match(text):
-        return None, credit.group("name").strip()
+        return None, credit.group("name").strip(), None
     if (both := cues["with_credit"].match(text)) and (names := _names(both.group("names"))):
-        return names, (both.group("outlet") or both.group("outlet2")).strip()
+        return names, (both.group("outlet") or both.group("outlet2")).strip(), None
     if (noted := cues["with_note"].match(text)) and (names := _names(noted.group("names"))):
         note = noted.group("note").strip()
-        return names, (note if fold(note) in cues["agencies"] else None)
+        if fold(note) in cues["agencies"]:
+            return names, note, None
+        return names, None, (None if fold(note) in cues["compilation"] else note)
+    person, _, org = text.partition(" - ")
+    if org and cues["org"].match(org.strip()) and (names := _names(person)):
+        org = org.strip()
+        outlet = re.match(r"(?:báo|đài|tạp chí|cổng)\b", org, re.IGNORECASE)
+        return names, (org if outlet else None), (None if outlet else org)
     if m := cues["label"].match(text):
-        return _names(m.group("name")), None
-    return _names(text), None
+        return _names(m.group("name")) or _labelled(m.group("name")), None, None
+    return _names(text), None, None
 
 
 def _peel_last(doc: Document) -> bool:
@@ -88,24 +105,24 @@ def _peel_last(doc: Document) -> bool:
         end -= 1
     if end < 2:
         return False
-    line = blocks[end - 1].text.strip()
-    names, outlet = _read_byline(line)
+    names, outlet, own_affiliation = _read_byline(blocks[end - 1].text.strip())
     if not ((outlet and not doc.agency) or (names and not doc.authors)):
         return False
-    noted = _cues()["with_note"].match(line)
-    if names and noted and affiliation is None and not outlet and fold(noted.group("note")) not in _cues()["compilation"]:
-        affiliation = noted.group("note").strip()
     if outlet and not doc.agency:
         doc.agency = outlet
     if names and not doc.authors:
-        doc.authors, doc.author_affiliation = names, affiliation
+        doc.authors, doc.author_affiliation = names, affiliation or own_affiliation
     del blocks[end - 1:]
     return True
 
 
 def take_end_byline(doc: Document) -> None:
     """Bylines and credits after the last paragraph ('Hoàng Thanh Huyền / (Ban Nội chính…)',
-    'Minh Anh / Nguồn: Báo Thái Nguyên'), in whatever order they come."""
+    'Minh Anh / Nguồn: Báo Thái Nguyên'), in whatever order they come; crew credits
+    ('Quay phim: …', 'Ảnh: …') under them are no bylines and go first."""
+    from .clean import is_credit
+    while len(doc.blocks) > 1 and is_credit(doc.blocks[-1]):
+        doc.blocks.pop()
     for _ in range(3):
         if not _peel_last(doc):
             return
@@ -115,7 +132,7 @@ def take_top_byline(doc: Document) -> None:
     """A labelled byline above the lead ('Người viết: Trần Thu Hà')."""
     for block in doc.blocks[:3]:
         if _cues()["label"].match(block.text.strip()):
-            names, _ = _read_byline(block.text.strip())
+            names, _, _ = _read_byline(block.text.strip())
             if names:
                 doc.authors = doc.authors or names
                 doc.blocks.remove(block)
@@ -136,14 +153,15 @@ def take_agency_prefix(doc: Document) -> None:
 
 
 def settle(doc: Document) -> None:
-    """People are authors; collective bylines ('PV', 'Nhóm PV') credit the outlet's staff,
-    so they go with agencies; names are written one way (NFC, single spaces). A page's own
-    author markup fills in when the text has no byline."""
+    """Authors are the bylines as signed: people, or the outlet's reporters as a group ('PV',
+    'Nhóm PV'); an agency tag standing where a byline goes ('(Theo TTXVN)') is the agency.
+    Names are written one way (NFC, single spaces). A page's own author markup fills in
+    when the text has no byline."""
     cues = _cues()
     if not doc.authors and doc.page_authors:
         doc.authors = [n for a in doc.page_authors for n in (_names(a) or [])]
-    collective = [a for a in doc.authors if fold(a) in cues["collective"] or fold(a) in cues["agencies"]]
-    if collective:
-        doc.authors = [a for a in doc.authors if a not in collective]
-        doc.agency = doc.agency or collective[0]
+    agencies = [a for a in doc.authors if fold(a) in cues["agencies"]]
+    if agencies:
+        doc.authors = [a for a in doc.authors if a not in agencies]
+        doc.agency = doc.agency or agencies[0]
     doc.authors = [" ".join(a.split()) for a in doc.authors]

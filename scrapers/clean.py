@@ -50,8 +50,8 @@ def _navigation(text: str, max_words: int) -> bool:
     if all(fold(p.strip()) in _sections() for p in re.split(r"\s+[-–/>|]\s+|\s*[|>]\s*", text) if p.strip()):
         return True
     items = [i for i in re.split(r"\s*[|>»›/]\s*|\s{2,}", text) if i.strip()]
-    return len(items) >= 3 and all(len(i.split()) <= max_words for i in items) or \
-        (len(items) == 2 and bool(re.search(r"[>»›]", text)) and all(len(i.split()) <= max_words for i in items))
+    short = all(len(re.findall(r"[^\W\d_]+", i)) <= max_words for i in items)
+    return short and (len(items) >= 3 or (len(items) == 2 and bool(re.search(r"[>»›]", text))))
 
 
 def _menu_run(blocks: list[Block], max_words: int) -> int:
@@ -107,6 +107,11 @@ def take_tags(doc: Document) -> None:
                 doc.tags.append(tag)
         del doc.blocks[i:end]
         return
+
+
+def is_credit(block: Block) -> bool:
+    """'Ảnh: Minh Hà', 'Quay phim: Minh Trí': a credit line, never an author."""
+    return bool(_rules()["credit"].match(plain(block)))
 
 
 def _is_caption(block: Block) -> bool:

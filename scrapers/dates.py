@@ -102,10 +102,12 @@ def find_dates(text: str) -> list[Found]:
         if near:
             hour, minute = int(near.group(1)), int(near.group(2))
             # "05:12 pm", "11:11 AM"
-            meridiem = re.match(r"\s*([ap])\.?m\b", text[near.end():near.end() + 6], re.IGNORECASE)
-            if meridiem and hour < 12 and meridiem.group(1).lower() == "p":
+            # "05:12 pm", "11:11 AM", and the Vietnamese "7:32:15 SA" (sáng) / "CH" (chiều)
+            meridiem = re.match(r"(?::\d{2})?\s*(a\.?m|p\.?m|sa|ch)\b", text[near.end():near.end() + 8], re.IGNORECASE)
+            half = meridiem.group(1).lower()[0] if meridiem else ""
+            if half in "pc" and half and hour < 12:
                 hour += 12
-            elif meridiem and hour == 12 and meridiem.group(1).lower() == "a":
+            elif half in "as" and half and hour == 12:
                 hour = 0
             f.time = (hour, minute)
     return found
@@ -142,7 +144,7 @@ def dateline(text: str) -> tuple[Found, str] | None:
         return None
     rest = text[:dates[0].start] + " " + text[dates[0].end:]
     rest = TIME.sub(" ", TZ.sub(" ", rest))   # the zone first: "GMT+07:00" holds a time
-    rest = re.sub(r"\b[ap]\.?m\b|:\d{2}\b", " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"\b(?:[ap]\.?m|sa|ch)\b|:\d{2}\b", " ", rest, flags=re.IGNORECASE)
     rest = _cues()["filler"].sub(" ", rest)
     rest = re.sub(rf"[\d.,]+\s*{load_json('dates.json')['view_counter']}", " ", rest, flags=re.IGNORECASE)
     rest = re.sub(r"[\s,|·•:\-–—/\[\]()]+", " ", rest).strip()

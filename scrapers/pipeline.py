@@ -39,8 +39,17 @@ def take_datelines(doc: Document, tail: bool = False) -> dates.Found | None:
         # "Minh Khang" on its own line just above "13/01/2024 06:45" (not the title itself:
         # before the title is taken it is block 0).
         above = doc.blocks[index - 1] if index >= (1 if doc.title else 2) else None
-        if not names and above is not None and (names := bylines._names(above.text)):
-            doc.blocks.remove(above)
+        below = doc.blocks[index] if index < len(doc.blocks) - 1 else None
+        # … or on its own line just below it ("08:15 24/11/2023" / "Vũ Linh").
+        for near in (above, below):
+            if names or near is None:
+                continue
+            near_names, outlet, affiliation = bylines._read_byline(near.text)
+            if near_names:
+                names = near_names
+                doc.agency = doc.agency or outlet
+                doc.author_affiliation = doc.author_affiliation or affiliation
+                doc.blocks.remove(near)
         if names:
             doc.authors = names
     return published

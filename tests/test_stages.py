@@ -137,7 +137,7 @@ def test_document_place_date_line_is_the_issue_date():
     ("Tin, ảnh: Hải Yến", ["Hải Yến"], None),
     ("(Theo TTXVN)", [], "TTXVN"),
     ("Theo Báo Lạng Sơn", [], "Báo Lạng Sơn"),
-    ("PV", [], "PV"),
+    ("PV", ["PV"], None),
     ("Ảnh: Minh Hà", [], None),
 ])
 def test_end_bylines(tail, authors, agency):
