@@ -129,14 +129,28 @@ def take_end_byline(doc: Document) -> None:
 
 
 def take_top_byline(doc: Document) -> None:
-    """A labelled byline above the lead ('Người viết: Trần Thu Hà')."""
-    for block in doc.blocks[:3]:
-        if _cues()["label"].match(block.text.strip()):
-            names, _, _ = _read_byline(block.text.strip())
-            if names:
-                doc.authors = doc.authors or names
-                doc.blocks.remove(block)
-                return
+    """A byline above the lead: labelled ('Người viết: Trần Thu Hà'), a credit ('(Theo
+    baotravinh.vn)'), or a name right under the title ('PGS, TS NGUYỄN ĐỨC MINH') with its
+    workplace on the next line."""
+    for i, block in enumerate(doc.blocks[:3]):
+        text = block.text.strip()
+        labelled, credit = _cues()["label"].match(text), _cues()["source"].match(text)
+        if not (labelled or credit or i == 0):
+            continue
+        names, outlet, affiliation = _read_byline(text)
+        if not (names or outlet) or (i == 0 and not (labelled or credit) and len(doc.blocks) < 3):
+            continue
+        doc.authors = doc.authors or (names or [])
+        doc.agency = doc.agency or outlet
+        doc.blocks.remove(block)
+        if names and i == 0 and not labelled and doc.blocks and _is_workplace(doc.blocks[0].text):
+            doc.author_affiliation = doc.author_affiliation or affiliation or doc.blocks.pop(0).text.strip()
+        return
+
+
+def _is_workplace(text: str) -> bool:
+    """'Viện Nhà nước và Pháp luật': a short organisation name, no sentence."""
+    return len(text.split()) <= 10 and bool(_cues()["org"].match(text)) and not re.search(r"[.!?;:]$", text)
 
 
 def take_agency_prefix(doc: Document) -> None:

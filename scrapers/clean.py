@@ -96,8 +96,12 @@ def take_tags(doc: Document) -> None:
             continue
         tags = [t for t in re.split(r"\s*[,;|]\s*", m.group(1)) if t]
         end = i + 1
-        while end < len(doc.blocks) and _tag_like(doc.blocks[end]):
-            tags.append(plain(doc.blocks[end]))
+        while end < len(doc.blocks):
+            # A tag cloud comes as one line with its tags two spaces apart.
+            cells = [c for c in re.split(r"\s{2,}", plain(doc.blocks[end])) if c]
+            if not all(_tag_like(Block(cell, doc.blocks[end].kind)) for cell in cells):
+                break
+            tags.extend(cells)
             end += 1
         seen: set[str] = set()
         for tag in tags:

@@ -146,7 +146,8 @@ def dateline(text: str) -> tuple[Found, str] | None:
     rest = TIME.sub(" ", TZ.sub(" ", rest))   # the zone first: "GMT+07:00" holds a time
     rest = re.sub(r"\b(?:[ap]\.?m|sa|ch)\b|:\d{2}\b", " ", rest, flags=re.IGNORECASE)
     rest = _cues()["filler"].sub(" ", rest)
-    rest = re.sub(rf"[\d.,]+\s*{load_json('dates.json')['view_counter']}", " ", rest, flags=re.IGNORECASE)
+    counter = load_json('dates.json')['view_counter']
+    rest = re.sub(rf"[\d.,]+\s*{counter}|{counter}\s*:?\s*[\d.,]+", " ", rest, flags=re.IGNORECASE)
     rest = re.sub(r"[\s,|·•:\-–—/\[\]()]+", " ", rest).strip()
     return dates[0], rest or byline
 

@@ -1,7 +1,7 @@
 """`cctp new`: a new article, as a draft, at the right path with the full front matter.
 
     cctp new --title … --province … --date … --doc-type … --source URL
-    cctp new --from TỆP [--source-url URL]
+    cctp new --from TỆP_HOẶC_URL [--source-url URL]
 
 Without options (at a terminal) it asks for each value, with an example, until it is valid.
 The first form writes the front matter the ingest writes (scrapers.write.front_matter), with
@@ -241,17 +241,46 @@ def new_article(args, interactive: bool) -> int:
     return _report(path, args.content)
 
 
+def download(url: str, folder: Path) -> Path:
+    """One web page or PDF, fetched as `cctp scrape` fetches (robots.txt, time and size limits),
+    saved under folder/web/ for the ingest to read and keep in raw/web/."""
+    from .fetch import Fetcher
+
+    with Fetcher() as fetcher:
+        got = fetcher.get(url)
+    body = got.body or b""
+    suffix = ".pdf" if got.content_type == "application/pdf" or body.startswith(b"%PDF") else ".html"
+    name = slugify(Path(urlsplit(got.final_url).path).stem, max_length=60) or "trang"
+    path = folder / "web" / f"{name}{suffix}"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(body)
+    return path
+
+
 def new_from(args) -> int:
-    """The ingest's article for one document, written as a draft."""
+    """The ingest's article for one document (a file, or a page or PDF at a web address),
+    written as a draft."""
     given = args.from_
     if re.match(r"^https?://", given):
-        print(f"lỗi: '{given}' là địa chỉ web; lệnh này đọc tệp trên máy. Lưu trang (hoặc PDF) về máy rồi chạy: "
-              f"cctp new --from TỆP --source-url {given}", file=sys.stderr)
-        return 2
+        from .fetch import FetchError
+
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                path = download(given, Path(folder))
+            except FetchError as exc:
+                print(f"lỗi: không tải được {given}: {exc.reason}. Có thể lưu trang (hoặc PDF) về máy rồi chạy: "
+                      f"cctp new --from TỆP --source-url {given}", file=sys.stderr)
+                return 1
+            args.source_url = args.source_url or given
+            return _new_from_file(path, args)
     path = Path(given)
     if not path.is_file():
         print(f"lỗi: không tìm thấy tệp '{given}'.", file=sys.stderr)
         return 2
+    return _new_from_file(path, args)
+
+
+def _new_from_file(path: Path, args) -> int:
     content = args.content
     project = content.resolve().parent
     try:
@@ -286,7 +315,8 @@ def add_arguments(p) -> None:
     p.add_argument("--date-basis", dest="date_basis", default="published",
                    choices=("published", "event", "issued", "received"), help="ngày là ngày gì (mặc định: published)")
     p.add_argument("--slug", help="tên tệp/đường dẫn (mặc định: tạo từ tiêu đề)")
-    p.add_argument("--from", dest="from_", metavar="TỆP", help="tạo bài từ một tài liệu (.txt, .html, .pdf …) qua quy trình ingest")
+    p.add_argument("--from", dest="from_", metavar="TỆP_HOẶC_URL",
+                   help="tạo bài từ một tài liệu (.txt, .html, .pdf …, hoặc địa chỉ web của trang/PDF) qua quy trình ingest")
     p.add_argument("--source-url", dest="source_url", help="với --from: địa chỉ gốc của tài liệu")
     p.add_argument("--content", default="content", type=Path, help="thư mục nội dung (mặc định: content)")
 

@@ -30,7 +30,8 @@ def _rules() -> dict:
         "districts": districts,
         # A level word and up to four words after it, looked up longest first: a pattern of
         # 646 alternatives would be far slower on every sentence.
-        "district": re.compile(r"(?<![^\W_])(huyện|quận|thị xã|thành phố|tp\.?|tx\.?)((?:\s+\w+){1,4})"),
+        "district": re.compile(r"(?<![^\W_])(huyện ủy|huyện uỷ|thành ủy|thành uỷ|thị ủy|thị uỷ|huyện|quận|thị xã|thành phố|tp\.?|tx\.?)"
+                               r"((?:\s+\w+){1,4})"),
         "lower_levels": re.compile(r"(?:huyện|quận|thị xã|thị trấn|xã|phường|thôn|bản|ấp)\s*$"),
         "mention": re.compile(rf"(?<![^\W_])(?P<prefix>(?:{prefixes})\s*)?(?P<name>{alternation})(?![^\W_])"),
         "needs_prefix": {fold(n) for n in data["needs_prefix"]},
@@ -49,7 +50,9 @@ def district_mentions(text: str) -> Counter:
     found: Counter = Counter()
     for m in rules["district"].finditer(fold(text)):
         words = m.group(2).split()
-        level = {"tp": "thành phố", "tx": "thị xã"}.get(m.group(1).rstrip("."), m.group(1))
+        # "Thành ủy Cam Ranh" names the city of Cam Ranh; "TP Thủ Đức" the city of Thủ Đức.
+        level = {"tp": "thành phố", "tx": "thị xã", "thành uỷ": "thành phố", "huyện uỷ": "huyện",
+                 "thị uỷ": "thị xã"}.get(m.group(1).rstrip("."), m.group(1))
         for n in range(len(words), 0, -1):
             province = rules["districts"].get(f"{level} {' '.join(words[:n])}")
             if province:

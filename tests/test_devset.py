@@ -19,7 +19,7 @@ FLOORS = {"province": 0.95, "date": 0.95, "author": 0.95, "doc_type": 0.95, "cit
 
 from bench.ingest_accuracy import DEVSET  # noqa: E402
 
-SETS = [DEVSET, DEVSET.parent / "devset2"]
+SETS = [DEVSET, DEVSET.parent / "devset2", DEVSET.parent / "devset3"]
 
 
 @pytest.fixture(scope="module", params=SETS, ids=lambda p: p.name)

@@ -369,3 +369,22 @@ def test_a_web_pages_own_title_date_and_author_fill_in():
     doc = process(doc)
     assert doc.title == "Hậu Giang: tư pháp năm 2023" and not doc.title_derived
     assert doc.date == "2023-12-10T08:05:00+07:00" and doc.date_basis == "published" and doc.authors == ["Hồng Nga"]
+
+
+@pytest.mark.parametrize("top, authors, agency, affiliation", [
+    ("PGS, TS NGUYỄN ĐỨC MINH\nViện Nhà nước và Pháp luật", ["Nguyễn Đức Minh"], None, "Viện Nhà nước và Pháp luật"),
+    ("(Theo baotravinh.vn)", [], "baotravinh.vn", None),
+    ("VÕ HÙNG - Báo Quảng Ngãi", ["Võ Hùng"], "Báo Quảng Ngãi", None),
+    ("Thực hiện: Bùi Minh - Quang Tuấn", ["Bùi Minh", "Quang Tuấn"], None, None),
+])
+def test_bylines_under_the_title(top, authors, agency, affiliation):
+    doc = run(f"Xây dựng nền tư pháp chuyên nghiệp ở tỉnh Cà Mau\n\n{top}\n\nSáng 12/3/2024, {BODY}\n\n{BODY}\n")
+    assert (doc.authors, doc.agency, doc.author_affiliation) == (authors, agency, affiliation)
+
+
+def test_a_video_page_with_crew_credits_and_a_tag_cloud():
+    doc = run(f"Vị Thủy: Xét xử trực tuyến vụ án trộm cắp tài sản tỉnh Hậu Giang\n\n19:45 | 08/06/2022\n\n{BODY}\n\n"
+              "Phóng viên: Ngọc Hân\nQuay phim: Minh Trí\nBiên tập: Thu Ba\n\nTừ khóa:\n"
+              "trợ giúp pháp lý  Chợ Đồn  người dân tộc thiểu số  cải cách tư pháp\n")
+    assert doc.authors == ["Ngọc Hân"] and doc.date == "2022-06-08T19:45:00+07:00"
+    assert doc.tags[:2] == ["trợ giúp pháp lý", "Chợ Đồn"]
