@@ -91,6 +91,10 @@ def _read_byline(text: str) -> tuple[list[str] | None, str | None, str | None]:
         return names, (org if outlet else None), (None if outlet else org)
     if m := cues["label"].match(text):
         return _names(m.group("name")) or _labelled(m.group("name")), None, None
+    # "(TTXVN/Vietnam+)", "VOV.VN" standing alone: an agency, not a person.
+    bare = text.strip("() ")
+    if fold(bare) in cues["agencies"]:
+        return None, bare, None
     return _names(text), None, None
 
 
@@ -99,8 +103,9 @@ def _peel_last(doc: Document) -> bool:
     blocks = doc.blocks
     affiliation = None
     end = len(blocks)
-    if end >= 2 and re.fullmatch(r"\(([^()]{3,120})\)", blocks[-1].text.strip()) \
-            and not _cues()["source"].match(blocks[-1].text.strip()):
+    last = blocks[-1].text.strip()
+    if end >= 2 and re.fullmatch(r"\(([^()]{3,120})\)", last) and not _cues()["source"].match(last) \
+            and fold(last.strip("()")) not in _cues()["agencies"]:
         affiliation = blocks[-1].text.strip()[1:-1]
         end -= 1
     if end < 2:

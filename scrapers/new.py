@@ -241,7 +241,7 @@ def new_article(args, interactive: bool) -> int:
     return _report(path, args.content)
 
 
-def download(url: str, folder: Path) -> Path:
+def download(url: str, folder: Path) -> tuple[Path, str]:
     """One web page or PDF, fetched as `cctp scrape` fetches (robots.txt, time and size limits),
     saved under folder/web/ for the ingest to read and keep in raw/web/."""
     from .fetch import Fetcher
@@ -254,7 +254,7 @@ def download(url: str, folder: Path) -> Path:
     path = folder / "web" / f"{name}{suffix}"
     path.parent.mkdir(parents=True)
     path.write_bytes(body)
-    return path
+    return path, got.retrieved
 
 
 def new_from(args) -> int:
@@ -266,13 +266,13 @@ def new_from(args) -> int:
 
         with tempfile.TemporaryDirectory() as folder:
             try:
-                path = download(given, Path(folder))
+                path, retrieved = download(given, Path(folder))
             except FetchError as exc:
                 print(f"lỗi: không tải được {given}: {exc.reason}. Có thể lưu trang (hoặc PDF) về máy rồi chạy: "
                       f"cctp new --from TỆP --source-url {given}", file=sys.stderr)
                 return 1
             args.source_url = args.source_url or given
-            return _new_from_file(path, args)
+            return _new_from_file(path, args, retrieved)
     path = Path(given)
     if not path.is_file():
         print(f"lỗi: không tìm thấy tệp '{given}'.", file=sys.stderr)
@@ -280,7 +280,7 @@ def new_from(args) -> int:
     return _new_from_file(path, args)
 
 
-def _new_from_file(path: Path, args) -> int:
+def _new_from_file(path: Path, args, retrieved: str | None = None) -> int:
     content = args.content
     project = content.resolve().parent
     try:
@@ -293,6 +293,7 @@ def _new_from_file(path: Path, args) -> int:
         print(f"lỗi: tài liệu này đã có trong kho: {outcome.path}. Không ghi đè; mở tệp đó để sửa.", file=sys.stderr)
         return 1
     store_raw(path, project, dry_run=False)
+    outcome.doc.retrieved = retrieved or outcome.doc.retrieved
     text = re.sub(r"^status: published$", "status: draft", render(outcome.doc), count=1, flags=re.MULTILINE)
     try:
         create(outcome.path, text)

@@ -24,9 +24,10 @@ def take_datelines(doc: Document, tail: bool = False) -> dates.Found | None:
         if not hit:
             continue
         found, rest = hit
-        names = bylines._names(rest) if rest else None
-        if rest and not names:
+        names, outlet, _ = bylines._read_byline(rest) if rest else (None, None, None)
+        if rest and not (names or outlet):
             continue    # a sentence that holds a date, not a date line
+        doc.agency = doc.agency or outlet
         index = doc.blocks.index(block)
         doc.blocks.remove(block)
         masthead = index == 0 and doc.title is None and found.time is None and len(doc.blocks) > 1
