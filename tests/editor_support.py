@@ -1,9 +1,14 @@
-"""Small helpers for the editor-facing browser tests (preview, /admin/), which use the shared
-session `browser` fixture of conftest.py."""
+"""Small helpers for the editor-facing tests (new, preview, /admin/): a local web server,
+pages for the shared session `browser` fixture of conftest.py, screenshots."""
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from conftest import ROOT, _unavailable
@@ -26,3 +31,29 @@ def screenshot(page, name: str) -> None:
     folder = Path(os.environ.get("CCTP_SCREENSHOTS") or ROOT / "test-artifacts" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"))
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+@contextmanager
+def local_site(folder: Path):
+    """Serve `folder` at http://127.0.0.1:<free port>/ for the duration of the block."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

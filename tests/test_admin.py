@@ -5,22 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import unicodedata
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import yaml
 from slugify import slugify
 
 from conftest import ROOT, build_site, read_front_matter
-from screens import new_page, require_npm, screenshot
+from editor_support import free_port, local_site, new_page, require_npm, screenshot
 
 sys.path.insert(0, str(ROOT))   # admin/ is a folder of the repository, not an installed package
 
@@ -44,30 +38,6 @@ def git(cwd, *args) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-
-@contextmanager
-def serve(folder: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def cms(tmp_path_factory):
     """A git work tree with the repository's content/, decap-server on it, and the preview
@@ -82,10 +52,10 @@ def cms(tmp_path_factory):
     git(repo, "init", "-q")
     git(repo, "add", "content")
     git(repo, "commit", "-q", "-m", "samples")
-    with decap_server(repo, _free_port()) as api:
+    with decap_server(repo, free_port()) as api:
         output = build_site(repo / "content", repo.parent / f"{repo.name}-site", settings="previewconf.py",
                             index=False, env={"CCTP_ADMIN": api})
-        with serve(output) as url:
+        with local_site(output) as url:
             yield repo, url
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from helpers import ROOT, SEEDS
 from conftest import read_front_matter
+from editor_support import local_site
 
 GOOD = ["--title", "Bắc Kạn họp Ban Chỉ đạo cải cách tư pháp 6 tháng đầu năm", "--province", "bac kan",
         "--date", "14/7/2024", "--doc-type", "Tin tức", "--source", "https://backan.example.vn/tin/42"]
@@ -134,7 +135,26 @@ def test_from_a_document_writes_the_ingest_result_as_a_draft(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_from_a_web_address_says_how_to_proceed(project):
-    result = cctp("new", "--from", "https://backan.example.vn/tin/42", cwd=project)
-    assert result.returncode == 2
-    assert "Lưu trang" in result.stderr and "--source-url https://backan.example.vn/tin/42" in result.stderr
+PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<title>Lạng Sơn: Hội nghị sơ kết công tác cải cách tư pháp 6 tháng đầu năm 2024</title>
+<meta property="article:published_time" content="2024-07-10T08:30:00+07:00"></head><body><article>
+<h1>Lạng Sơn: Hội nghị sơ kết công tác cải cách tư pháp 6 tháng đầu năm 2024</h1>
+<p>Ngày 10/7, Ban Chỉ đạo Cải cách tư pháp tỉnh Lạng Sơn tổ chức hội nghị sơ kết công tác cải cách tư pháp
+6 tháng đầu năm 2024, triển khai nhiệm vụ trọng tâm 6 tháng cuối năm.</p>
+<p>Chất lượng tranh tụng tại phiên tòa được nâng lên, số phiên tòa rút kinh nghiệm tăng so với cùng kỳ.</p>
+</article></body></html>"""
+
+
+def test_from_a_web_address_fetches_the_page(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site/tin").mkdir(parents=True)
+    (tmp_path / "site/tin/so-ket-6-thang.html").write_text(PAGE, encoding="utf-8")
+    with local_site(tmp_path / "site") as base:
+        result = cctp("new", "--from", f"{base}tin/so-ket-6-thang.html", cwd=tmp_path)
+        missing = cctp("new", "--from", f"{base}tin/khong-co.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    meta = read_front_matter(tmp_path / result.stdout.strip())
+    assert (meta["status"], meta["province"], meta["date"]) == ("draft", "Lạng Sơn", "2024-07-10T08:30:00+07:00")
+    assert meta["source"]["url"] == f"{base}tin/so-ket-6-thang.html" and meta["source"]["retrieved"]
+    assert (tmp_path / meta["source"]["file"]).read_text(encoding="utf-8") == PAGE   # kept in raw/web/
+    assert missing.returncode == 1 and "không tải được" in missing.stderr and "--source-url" in missing.stderr

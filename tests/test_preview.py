@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from screens import new_page, screenshot
+from editor_support import free_port, new_page, screenshot
 from conftest import PELICAN, ROOT, SAMPLES, build_site, write_article
 
 DRAFT_META, DRAFT_BODY = SAMPLES["draft"]
@@ -85,12 +84,6 @@ def test_make_serve_runs_the_preview_with_autoreload_on_localhost():
     assert done.stdout.split() == [str(PELICAN), "content", *SERVE[:2], "-o", "output", *SERVE[2:], "--port", "8000"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -117,7 +110,7 @@ def test_serve_rebuilds_on_save_and_the_open_page_reloads(tmp_path, browser):
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     for meta, body in SAMPLES.values():
         write_article(content, meta, body)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([str(PELICAN), str(content), *SERVE[:2], "-o", str(tmp_path / "output"), *SERVE[2:],
                                "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
