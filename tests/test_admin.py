@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 import yaml
@@ -213,3 +214,14 @@ def test_published_admin_needs_the_operator_to_name_the_git_host(tmp_path, monke
     build_admin(tmp_path / "admin")
     config = yaml.safe_load((tmp_path / "admin" / "config.yml").read_text(encoding="utf-8"))
     assert config["backend"] == {"name": "github", "branch": "main", "repo": "bien-tap/cctp-archive"}
+
+
+def test_admin_is_in_a_built_site_only_when_the_operator_asks():
+    bin_dir = Path(sys.executable).parent
+    for target in ("build", "publish"):
+        plain = subprocess.run(["make", "-n", target, f"BIN={bin_dir}"], cwd=ROOT, capture_output=True, text=True)
+        asked = subprocess.run(["make", "-n", target, "ADMIN=1", f"BIN={bin_dir}"], cwd=ROOT, capture_output=True,
+                               text=True)
+        assert plain.returncode == 0 and asked.returncode == 0, plain.stderr + asked.stderr
+        assert "admin" not in plain.stdout
+        assert "admin-site" in asked.stdout or "-m admin.build output/admin" in asked.stdout
