@@ -1,0 +1,261 @@
+"""Search over a synthetic archive in headless Chromium: bytes and time per query.
+
+    python bench/search.py [--articles 10000] [--work /tmp/cctp-bench-search] [--runs 3]
+
+Builds N articles from bench/corpus.py (seed 1) with pelicanconf.py, indexes them
+(scrapers.index), serves the output on 127.0.0.1 the way a static host does (HTML, CSS, JS and
+JSON gzip-compressed on the fly; Pagefind's own files are compressed already), and runs
+QUERIES on the search page, one after the other in one browser session, --runs times from a
+cold cache. Prints medians over the runs:
+
+- the search page itself (HTML, CSS, script, embedded data) before any query;
+- per query: bytes transferred and milliseconds from pressing Enter until the results are
+  on screen, then until the filter counts and notices are there too. The first query also
+  loads Pagefind (script, WebAssembly, metadata) and, once its results are shown, every
+  filter's values (for the counts): both are listed apart.
+- each query again as the first one of a fresh session (bytes until results are shown),
+  since which query comes first is arbitrary.
+
+Targets (issue 5): first query ≤ 300 kB transferred, every later query ≤ 150 ms. An existing
+build in --work with the same article count is reused unless --rebuild is given.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import generate  # noqa: E402
+from scrapers.index import build_index  # noqa: E402
+
+PELICAN = Path(sys.executable).parent / "pelican"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FIRST_QUERY_TARGET = 300_000
+LATER_QUERY_TARGET_MS = 150
+# What readers of the archive type: places with and without accents, the trade's terms,
+# document codes, a quoted phrase, a year, an old-style tone, and one very common phrase.
+QUERIES = [
+    "dak lak", "thi hành án dân sự", "dien bien", "hoa giai co so", '"bổ trợ tư pháp"',
+    "giám định tư pháp", "tranh tụng tại phiên tòa", "49-NQ/TW", "dong nai", "luật sư",
+    "chuyển đổi số", "viện kiểm sát nhân dân", "da nang", "trợ giúp pháp lý", "phòng chống tham nhũng",
+    "quảng ninh 2023", "thừa phát lại", "hoà giải", "ban chi dao cai cach tu phap tinh", "cải cách tư pháp",
+]
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
+
+
+class StaticHost(SimpleHTTPRequestHandler):
+    """A static host: text files gzip-compressed when the browser accepts it."""
+
+    cache: dict[str, bytes] = {}
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in COMPRESSIBLE or "gzip" not in self.headers.get("Accept-Encoding", "") \
+                or not path.is_file():
+            return super().send_head()
+        body = self.cache.get(str(path))
+        if body is None:
+            body = self.cache[str(path)] = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        from io import BytesIO
+        return BytesIO(body)
+
+
+def build(articles: int, work: Path, rebuild: bool) -> Path:
+    output = work / "output"
+    stamp = work / "built.json"
+    if not rebuild and stamp.is_file() and json.loads(stamp.read_text())["articles"] == articles:
+        print(f"dùng lại bản dựng {articles} bài ở {output}")
+        return output
+    shutil.rmtree(work, ignore_errors=True)
+    start = time.perf_counter()
+    content = generate(articles, work, seed=1)
+    generated = time.perf_counter()
+    done = subprocess.run([str(PELICAN), str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output),
+                           "--delete-output-directory", "--fatal", "errors"], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"pelican failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    built = time.perf_counter()
+    build_index(output)
+    indexed = time.perf_counter()
+    stamp.write_text(json.dumps({"articles": articles}))
+    print(f"{articles} bài: sinh {generated - start:.0f} s, Pelican {built - generated:.0f} s, "
+          f"chỉ mục {indexed - built:.0f} s")
+    return output
+
+
+def index_stats(output: Path) -> str:
+    bundle = output / "pagefind"
+    chunks = sorted(p.stat().st_size for p in (bundle / "index").glob("*.pf_index"))
+    fragments = [p.stat().st_size for p in (bundle / "fragment").glob("*.pf_fragment")]
+    filters = sum(p.stat().st_size for p in (bundle / "filter").glob("*.pf_filter"))
+    meta = sum(p.stat().st_size for p in bundle.glob("*.pf_meta"))
+    return (f"chỉ mục: {len(chunks)} khối, tổng {sum(chunks) / 1e6:.1f} MB, trung vị {statistics.median(chunks) / 1e3:.0f} kB, "
+            f"lớn nhất {chunks[-1] / 1e3:.0f} kB; siêu dữ liệu {meta / 1e3:.0f} kB; bộ lọc {filters / 1e3:.0f} kB; "
+            f"{len(fragments)} mảnh, trung vị {statistics.median(fragments) / 1e3:.1f} kB")
+
+
+class Session:
+    """One browser context (cold cache) on the search page, counting bytes on the wire."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(locale="vi-VN")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(60_000)
+        self.bytes = 0
+        self.by_kind: dict[str, int] = {}
+        # Context-wide, so that what Pagefind's worker fetches is counted too.
+        self.context.on("requestfinished", self._finished)
+        self.page.goto(url)
+        self.page.wait_for_function("document.querySelector('#tim-kiem').dataset.state === 'idle'")
+        self.settle()
+
+    def _finished(self, request) -> None:
+        sizes = request.sizes()  # body as transferred (compressed), plus headers
+        body = sizes["responseBodySize"]
+        if body <= 0:  # Chromium reports none for a worker's own script: take the header
+            response = request.response()
+            body = int(response.headers.get("content-length", 0)) if response else 0
+        size = body + max(sizes["responseHeadersSize"], 0)
+        self.bytes += size
+        kind = kind_of(request.url)
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + size
+
+    def settle(self) -> None:
+        # Network events reach Python a moment after the page has used the responses.
+        self.page.wait_for_timeout(150)
+
+    def query(self, text: str) -> dict:
+        start_bytes = self.bytes
+        shown, complete = self.page.evaluate("""async (text) => {
+            const root = document.querySelector('#tim-kiem');
+            const form = root.querySelector('form');
+            const when = (name) => new Promise((ok) => root.addEventListener(name, () => ok(performance.now()), {once: true}));
+            const shown = when('tim-kiem:ket-qua'), complete = when('tim-kiem:xong');
+            const start = performance.now();
+            form.elements.q.value = text;
+            form.requestSubmit();
+            return [await shown - start, await complete - start];
+        }""", text)
+        self.settle()
+        return {"query": text, "ms_shown": shown, "ms_complete": complete, "bytes": self.bytes - start_bytes}
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def kind_of(url: str) -> str:
+    name = url.rsplit("/", 1)[-1].split("?")[0]
+    if "/pagefind/" not in url:
+        return "trang tìm kiếm"
+    for suffix, kind in ((".pf_index", "khối chỉ mục"), (".pf_fragment", "mảnh kết quả"), (".pf_filter", "bộ lọc"),
+                         (".pf_meta", "siêu dữ liệu"), ("wasm", "WebAssembly"), ("worker", "pagefind-worker.js"),
+                         (".js", "pagefind.js")):
+        if suffix in name:
+            return kind
+    return name
+
+
+def kb(n: float) -> str:
+    return f"{n / 1e3:.0f} kB"
+
+
+def first_query_bytes(browser, url: str, text: str) -> dict:
+    """Bytes a fresh session transfers for `text` until its results are shown, split by kind."""
+    session = Session(browser, url)
+    try:
+        before = dict(session.by_kind)
+        start = session.bytes
+        session.page.evaluate("""async (text) => {
+            const root = document.querySelector('#tim-kiem');
+            const shown = new Promise((ok) => root.addEventListener('tim-kiem:ket-qua', ok, {once: true}));
+            root.querySelector('form').elements.q.value = text;
+            root.querySelector('form').requestSubmit();
+            await shown;
+        }""", text)
+        session.settle()
+        kinds = {k: v - before.get(k, 0) for k, v in session.by_kind.items() if v - before.get(k, 0)}
+        return {"bytes": session.bytes - start, "kinds": kinds}
+    finally:
+        session.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/cctp-bench-search"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    output = build(args.articles, args.work, args.rebuild)
+    print(index_stats(output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/tim-kiem/"
+
+    runs, pages = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(args.runs):
+            session = Session(browser, url)
+            pages.append(session.bytes)
+            runs.append([session.query(q) for q in QUERIES])
+            session.close()
+        cold = [first_query_bytes(browser, url, q) for q in QUERIES]
+        browser.close()
+    server.shutdown()
+
+    def median(i: int, key: str) -> float:
+        return statistics.median(run[i][key] for run in runs)
+
+    print(f"\n{args.articles} bài, trung vị của {args.runs} lượt; trang tìm kiếm (trước truy vấn đầu): {kb(statistics.median(pages))}")
+    print(f"{'#':>2}  {'truy vấn':<38} {'tải về':>8} {'kết quả':>9} {'đủ':>8}")
+    for i, text in enumerate(QUERIES):
+        print(f"{i + 1:>2}  {text:<38} {kb(median(i, 'bytes')):>8} {median(i, 'ms_shown'):>7.0f} ms {median(i, 'ms_complete'):>5.0f} ms")
+    later_ms = [median(i, "ms_shown") for i in range(1, len(QUERIES))]
+    later_bytes = [median(i, "bytes") for i in range(1, len(QUERIES))]
+    print(f"\nTruy vấn đầu (tới khi thấy kết quả): {kb(cold[0]['bytes'])}; kể cả giá trị bộ lọc tải sau đó: "
+          f"{kb(median(0, 'bytes'))} (mục tiêu ≤ {kb(FIRST_QUERY_TARGET)})")
+    print("  theo loại: " + ", ".join(f"{k} {kb(v)}" for k, v in sorted(cold[0]["kinds"].items(), key=lambda kv: -kv[1])))
+    print(f"Các truy vấn sau: tải về trung vị {kb(statistics.median(later_bytes))}, lớn nhất {kb(max(later_bytes))}; "
+          f"thời gian trung vị {statistics.median(later_ms):.0f} ms, lớn nhất {max(later_ms):.0f} ms "
+          f"(mục tiêu ≤ {LATER_QUERY_TARGET_MS} ms)")
+    firsts = sorted(c["bytes"] for c in cold)
+    print(f"Mỗi truy vấn làm truy vấn đầu: trung vị {kb(statistics.median(firsts))}, lớn nhất {kb(firsts[-1])}; "
+          f"{sum(b <= FIRST_QUERY_TARGET for b in firsts)}/{len(firsts)} trong mục tiêu")
+    for text, c in zip(QUERIES, cold):
+        print(f"    {text:<38} {kb(c['bytes']):>8}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
