@@ -266,6 +266,19 @@ def test_province_and_year_filters_count_the_archive(visit, search_url, archive)
     v.check_clean()
 
 
+def test_filter_counts_load_when_the_reader_turns_to_the_filters(visit, search_url):
+    v = visit(search_url)
+    open_search(v, search_url + "?q=dak+lak")
+    assert option_counts(v, "nam") == {}  # the values are offered, not yet counted
+    assert "2023" in v.page.locator("select[name='nam'] option").all_inner_texts()
+    before = completed(v)
+    v.page.focus("select[name='nam']")
+    wait_done(v, before)
+    years = option_counts(v, "nam")
+    assert years and sum(years.values()) == total(v)  # one year per article
+    v.check_clean()
+
+
 def test_sorting_by_date(visit, search_url):
     v = visit(search_url)
     open_search(v, search_url + "?q=" + quote_plus("cải cách tư pháp") + "&sap-xep=moi-nhat")

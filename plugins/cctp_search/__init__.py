@@ -89,10 +89,17 @@ def search_data() -> dict:
 
 def annotate_articles(generator) -> None:
     """article_generator_finalized: attach the filter pairs to every article, drafts included
-    (the editors' preview indexes them)."""
+    (the editors' preview indexes them), and list the years the search page offers."""
+    years = set()
     for article in chain(generator.articles, generator.translations, generator.hidden_articles,
                          generator.hidden_translations, generator.drafts, generator.drafts_translations):
         article.search_filters = article_filters(article)
+        years.update(value for name, value in article.search_filters if name == "nam")
+    data = generator.context.get("SEARCH_DATA")
+    if data is not None:
+        for entry in data["filters"]:
+            if entry["key"] == "nam":
+                entry["values"] = {year: year for year in sorted(years, reverse=True)}
 
 
 def add_search_data(generator) -> None:

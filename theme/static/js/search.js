@@ -149,6 +149,8 @@ function syncURL(state, mode) {
 
 let engine = null;
 let filtersLoaded = false;
+// Counts are shown once the reader uses the filters (or arrives with some in the address).
+let countsWanted = false;
 
 function loadEngine() {
   if (!engine) {
@@ -332,6 +334,19 @@ function renderMissing(words) {
     `Không bài nào có ${words.length > 1 ? "các từ" : "từ"} ${names}, nên kết quả trên không tính ${words.length > 1 ? "các từ này" : "từ này"}.`));
 }
 
+// Before the counts are wanted, each list offers every value the archive has, without counts.
+function renderValues(state) {
+  for (const select of filterSelects) {
+    const key = select.name;
+    const values = Object.keys(FILTER_VALUES[key]);
+    if (key === "nam") values.sort((a, b) => b.localeCompare(a));
+    else values.sort((a, b) => collator.compare(valueLabel(key, a), valueLabel(key, b)));
+    select.replaceChildren(new Option("Tất cả", ""), ...values.map((v) => new Option(valueLabel(key, v), v)));
+    ensureOption(select, state.filters[key]);
+    select.value = state.filters[key] || "";
+  }
+}
+
 function renderCounts(counts, state) {
   for (const select of filterSelects) {
     const key = select.name;
@@ -368,6 +383,20 @@ function clearResults() {
 /* --- One search ------------------------------------------------------------------------------- */
 
 let generation = 0;
+let lastSearch = null;
+
+// Every filter's values (a file per filter, ~25 kB each on 10,000 articles) are loaded once,
+// when the reader first turns to the filters; a search run before that has no counts, so it
+// is run again.
+async function showCounts(pagefind, search) {
+  const { ticket, query, state, options } = search;
+  const counted = filtersLoaded ? search.main : await pagefind.filters().then(() => {
+    filtersLoaded = true;
+    return pagefind.search(query.term, options);
+  });
+  const counts = await filterCounts(pagefind, query, state, counted);
+  if (ticket === generation) renderCounts(counts, state);
+}
 let completed = 0;
 
 function announce(name, detail) {
@@ -407,15 +436,9 @@ async function run(mode) {
     renderStatus(view);
     announce("tim-kiem:ket-qua", { query: query.raw, total: shown.length });
 
-    // Every filter's values are loaded once, after the first results are on screen; a search
-    // run before that has no counts yet, so it is run again.
-    const counted = filtersLoaded ? main : await pagefind.filters().then(() => {
-      filtersLoaded = true;
-      return pagefind.search(query.term, options);
-    });
-    const counts = await filterCounts(pagefind, query, state, counted);
+    lastSearch = { ticket, query, state, options, main };
+    if (countsWanted) await showCounts(pagefind, lastSearch);
     if (ticket !== generation) return;
-    renderCounts(counts, state);
     const missing = query.term ? await missingWords(pagefind, query) : [];
     if (ticket !== generation) return;
     renderMissing(missing);
@@ -453,6 +476,23 @@ form.addEventListener("submit", (event) => {
 });
 for (const select of [...filterSelects, sortSelect]) select.addEventListener("change", () => run("push"));
 moreButton.addEventListener("click", () => showMore(true));
+const filterBox = form.querySelector(".search__filters");
+function wantCounts() {
+  if (countsWanted) return;
+  countsWanted = true;
+  if (root.dataset.state !== "done" || !lastSearch) return;
+  const search = lastSearch;
+  root.dataset.state = "busy";
+  loadEngine().then((pagefind) => showCounts(pagefind, search)).finally(() => {
+    if (search.ticket !== generation) return;
+    completed += 1;
+    root.dataset.completed = String(completed);
+    root.dataset.state = "done";
+    announce("tim-kiem:xong", { query: search.query.raw, total: shown.length });
+  });
+}
+filterBox.addEventListener("focusin", wantCounts);
+filterBox.addEventListener("pointerenter", wantCounts);
 window.addEventListener("popstate", () => {
   window.clearTimeout(typingTimer);
   typingEntryOpen = false;
@@ -460,5 +500,8 @@ window.addEventListener("popstate", () => {
   run(null);
 });
 
-writeForm(readURL());
+const initial = readURL();
+countsWanted = Object.keys(initial.filters).length > 0;
+renderValues(initial);
+writeForm(initial);
 run(null);
