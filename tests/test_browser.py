@@ -7,10 +7,7 @@ would break here. Requests to any other host are refused and reported.
 from __future__ import annotations
 
 import shutil
-import threading
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -18,6 +15,7 @@ import pytest
 
 # The browser fixture lives in conftest: one Playwright per session for every browser test module.
 from conftest import SAMPLES, article_files, read_front_matter
+from editor_support import local_site
 
 pytestmark = pytest.mark.browser
 
@@ -26,24 +24,12 @@ RESULT_LINK = ".pagefind-ui__result-link"
 TIMEOUT_MS = 15_000
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-
 @contextmanager
 def serve_under_sub_path(output: Path, tmp: Path):
     """Serve a copy of `output` at http://127.0.0.1:<free port>/sub/archive/."""
     shutil.copytree(output, tmp / SUB_PATH)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with local_site(tmp) as root:
+        yield f"{root}{SUB_PATH}/"
 
 
 @pytest.fixture(scope="session")
@@ -137,7 +123,7 @@ def test_query_in_the_address_runs_on_load_with_filters_and_meta(visit, sample_u
 
 def test_header_search_form_leads_to_results(visit, sample_url):
     v = visit(sample_url)
-    v.page.goto(sample_url + f"tinh/bac-kan/")
+    v.page.goto(sample_url + "tinh/bac-kan/")
     v.page.locator("#tim-nhanh").fill("Hậu Giang")
     v.page.locator("#tim-nhanh").press("Enter")
     v.page.wait_for_url(f"**/{SUB_PATH}/tim-kiem/?q=*")
