@@ -40,7 +40,7 @@ def _cues() -> dict:
     }
 
 
-def _names(text: str) -> list[str] | None:
+def person_names(text: str) -> list[str] | None:
     """'Hồng Nga', 'Minh Anh - Quốc Huy', 'PV': the names a byline holds, else None."""
     cues = _cues()
     text = cues["label_prefix"].sub("", text.strip().rstrip("."))
@@ -70,32 +70,32 @@ def _labelled(text: str) -> list[str] | None:
     return [text] if 1 <= len(text.split()) <= 6 and not re.search(r"[.!?;:]", text) else None
 
 
-def _read_byline(text: str) -> tuple[list[str] | None, str | None, str | None]:
+def read_byline(text: str) -> tuple[list[str] | None, str | None, str | None]:
     """(names, credited outlet, affiliation) a byline line holds; all None when it is no byline.
     'Mai Hoa (Theo Báo Lạng Sơn)', 'Thanh Hà/VOV-Đông Bắc', 'Ngọc Ánh (TTXVN)',
     'Trần Khánh Vy - Ban Nội chính Tỉnh ủy', 'VÕ HÙNG - Báo Quảng Ngãi'."""
     cues = _cues()
     if credit := cues["source"].match(text):
         return None, credit.group("name").strip(), None
-    if (both := cues["with_credit"].match(text)) and (names := _names(both.group("names"))):
+    if (both := cues["with_credit"].match(text)) and (names := person_names(both.group("names"))):
         return names, (both.group("outlet") or both.group("outlet2")).strip(), None
-    if (noted := cues["with_note"].match(text)) and (names := _names(noted.group("names"))):
+    if (noted := cues["with_note"].match(text)) and (names := person_names(noted.group("names"))):
         note = noted.group("note").strip()
         if fold(note) in cues["agencies"]:
             return names, note, None
         return names, None, (None if fold(note) in cues["compilation"] else note)
     person, _, org = text.partition(" - ")
-    if org and cues["org"].match(org.strip()) and (names := _names(person)):
+    if org and cues["org"].match(org.strip()) and (names := person_names(person)):
         org = org.strip()
         outlet = re.match(r"(?:báo|đài|tạp chí|cổng)\b", org, re.IGNORECASE)
         return names, (org if outlet else None), (None if outlet else org)
     if m := cues["label"].match(text):
-        return _names(m.group("name")) or _labelled(m.group("name")), None, None
+        return person_names(m.group("name")) or _labelled(m.group("name")), None, None
     # "(TTXVN/Vietnam+)", "VOV.VN" standing alone: an agency, not a person.
     bare = text.strip("() ")
     if fold(bare) in cues["agencies"]:
         return None, bare, None
-    return _names(text), None, None
+    return person_names(text), None, None
 
 
 def _peel_last(doc: Document) -> bool:
@@ -110,7 +110,7 @@ def _peel_last(doc: Document) -> bool:
         end -= 1
     if end < 2:
         return False
-    names, outlet, own_affiliation = _read_byline(blocks[end - 1].text.strip())
+    names, outlet, own_affiliation = read_byline(blocks[end - 1].text.strip())
     if not ((outlet and not doc.agency) or (names and not doc.authors)):
         return False
     if outlet and not doc.agency:
@@ -142,7 +142,7 @@ def take_top_byline(doc: Document) -> None:
         labelled, credit = _cues()["label"].match(text), _cues()["source"].match(text)
         if not (labelled or credit or i == 0):
             continue
-        names, outlet, affiliation = _read_byline(text)
+        names, outlet, affiliation = read_byline(text)
         if not (names or outlet) or (i == 0 and not (labelled or credit) and len(doc.blocks) < 3):
             continue
         doc.authors = doc.authors or (names or [])
@@ -178,7 +178,7 @@ def settle(doc: Document) -> None:
     when the text has no byline."""
     cues = _cues()
     if not doc.authors and doc.page_authors:
-        doc.authors = [n for a in doc.page_authors for n in (_names(a) or [])]
+        doc.authors = [n for a in doc.page_authors for n in (person_names(a) or [])]
     agencies = [a for a in doc.authors if fold(a) in cues["agencies"]]
     if agencies:
         doc.authors = [a for a in doc.authors if a not in agencies]

@@ -131,10 +131,10 @@ def dateline(text: str) -> tuple[Found, str] | None:
         # "Nội chính | Hồng Phúc | 09:15 16/06/2022", "Cập nhật: 15:20 | 12/05/2022": the cells
         # with a date or a time make the date line; a name cell is the byline; the rest
         # (section, poster account, counters) is header furniture.
-        from .bylines import _names
+        from .bylines import person_names
         cells = [c.strip() for c in text.split("|") if c.strip()]
         timed = [c for c in cells if find_dates(c) or TIME.search(c)]
-        names = [c for c in cells if c not in timed and _names(c)]
+        names = [c for c in cells if c not in timed and person_names(c)]
         if timed and len(names) <= 1:
             text, byline = " ".join(timed), (names[0] if names else "")
     # "11:011.234 lượt xem": a view counter glued to the time.
