@@ -226,9 +226,10 @@ async function missingWords(pagefind, query) {
   const missing = [];
   for (const word of new Set(query.words)) {
     if (!wordHits.has(word)) {
-      // A filter no article has leaves nothing to rank, so this costs no scoring; the count
-      // of articles holding the word comes back all the same.
-      const probe = await pagefind.search(word, { filters: { nam: "-" } });
+      // A filter that is not in the index leaves nothing to rank (and no filter file to
+      // fetch), so this costs no scoring; the count of articles holding the word comes back
+      // all the same.
+      const probe = await pagefind.search(word, { filters: { "_": "-" } });
       wordHits.set(word, probe.unfilteredResultCount);
     }
     if (wordHits.get(word) === 0) missing.push(word);
