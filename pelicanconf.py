@@ -4,6 +4,7 @@ Relative URLs, so the output works from any static server and under any sub-path
 nothing is fetched from another host (no CDN, web fonts or external scripts).
 `publishconf.py` builds on this for the public site.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -25,8 +26,22 @@ PLUGIN_PATHS = ["plugins"]
 # Listing PLUGINS turns off namespace auto-discovery, hence yaml_metadata is named here.
 # Browse plugins import their shared machinery (plugins/cctp_listing) by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
+# Build-speed plugins (docs/build-speed.md): same output, less time. CCTP_STOCK_BUILD=1 leaves
+# them out, which tests/test_fast_build.py and bench/build.py use to compare.
+FAST_PLUGINS = [] if os.environ.get("CCTP_STOCK_BUILD") else [
+    "cctp_fast_yaml",
+    "cctp_fast_archives",
+    "cctp_fast_urls",
+    "cctp_fast_write",
+    "cctp_read_cache",
+]
+# Each file's Markdown and front matter are read again only when the file changes
+# (cctp_read_cache keeps one cache per settings and reader code; `--ignore-cache` rereads all).
+CACHE_CONTENT = LOAD_CONTENT_CACHE = bool(FAST_PLUGINS)
+CACHE_PATH = ".cache/pelican"
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
+    *FAST_PLUGINS,
     "cctp_drafts",
     "cctp_dates",
     "cctp_metadata",

@@ -29,10 +29,12 @@ ARTICLE_TARGET = 60_000
 PELICAN = Path(sys.executable).parent / "pelican"
 
 
-def run(command: list[str]) -> tuple[float, int]:
-    """Seconds and peak RSS (bytes) of a command and what it waited for."""
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes) of a command and what it waited for; `env` is added to
+    this process's environment."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, **(env or {})})
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)

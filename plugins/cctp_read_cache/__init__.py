@@ -1,0 +1,78 @@
+"""What the Markdown reader made of each file is kept between builds (Pelican's reader cache).
+
+pelicanconf.py turns on CACHE_CONTENT and LOAD_CONTENT_CACHE with the "reader" layer: Pelican
+keeps each file's HTML and front matter and reuses them while the file's modification time
+is unchanged. It does not notice when
+something other than the file changes what the reader would produce: the settings (Tag
+objects even keep a copy of them), the reader's code, Markdown or PyYAML. So this plugin
+gives every combination of those its own folder under CACHE_PATH, named by a digest of
+them, and clears folders unused for a week. The plugins still run on every article, so only
+the reading is skipped.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from pelican import signals
+
+UNUSED_DAYS = 7
+# Settings that change where output goes or whether the cache is read, not what is read.
+NOT_READING = {"OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY", "LOAD_CONTENT_CACHE", "CACHE_PATH"}
+
+
+def _plain(value):
+    """The settings' data, leaving out objects whose repr is not stable (modules, functions)."""
+    if isinstance(value, (str, int, float, bool, type(None), Path)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    return type(value).__qualname__
+
+
+def fingerprint(settings: dict) -> str:
+    import markdown
+    import yaml
+    from pelican import __version__ as pelican_version
+    from pelican.readers import Readers
+
+    parts = [sys.version, pelican_version, markdown.__version__, yaml.__version__,
+             repr(sorted((k, _plain(v)) for k, v in settings.items()
+                         if k.isupper() and k not in NOT_READING))]
+    readers = Readers(settings)  # sends readers_init, so plugins' readers are the ones seen
+    for cls in sorted(set(readers.reader_classes.values()) - {None}, key=lambda c: c.__qualname__):
+        for klass in cls.__mro__:
+            if klass.__module__ not in ("builtins",):
+                parts.append(inspect.getsource(sys.modules[klass.__module__]))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def prune(base: Path, keep: Path) -> None:
+    limit = time.time() - UNUSED_DAYS * 86400
+    for folder in base.iterdir() if base.is_dir() else ():
+        if folder != keep and folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def configure(pelican) -> None:
+    settings = pelican.settings
+    if not settings["CACHE_CONTENT"] or settings["CONTENT_CACHING_LAYER"] != "reader":
+        return
+    base = Path(settings["CACHE_PATH"])
+    folder = base / fingerprint(settings)
+    settings["CACHE_PATH"] = str(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.utime(folder)  # marks it used, for prune()
+    prune(base, folder)
+
+
+def register() -> None:
+    signals.initialized.connect(configure)

@@ -1,0 +1,76 @@
+"""The build-speed plugins (docs/build-speed.md) change how long a build takes, never what it
+writes: a small archive is built with them and without them (CCTP_STOCK_BUILD=1), for the
+default and the public settings, and every output file is compared byte for byte, also
+when the articles come from the reader cache of a previous build."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, ROOT, build_site
+
+ARTICLES = 120
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory) -> Path:
+    """Synthetic articles over several years plus the repository's own articles."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    base = tmp_path_factory.mktemp("fast-build")
+    content = corpus.generate(ARTICLES, base, seed=7)
+    shutil.copytree(CONTENT / "articles", content / "articles", dirs_exist_ok=True)
+    return content
+
+
+def files(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("settings", ["pelicanconf.py", "publishconf.py"])
+def test_fast_plugins_write_the_same_bytes(small_archive, tmp_path, settings):
+    env = {"CCTP_SITEURL": "https://example.org/cctp"}
+    fast = files(build_site(small_archive, tmp_path / "fast", settings, index=False, env=env))
+    # Again, now reading every article from the cache the first build left (cctp_read_cache).
+    cached = files(build_site(small_archive, tmp_path / "cached", settings, index=False, env=env))
+    assert cached == fast
+    stock = files(build_site(small_archive, tmp_path / "stock", settings, index=False,
+                             env={**env, "CCTP_STOCK_BUILD": "1"}))
+    assert sorted(fast) == sorted(stock)
+    assert len(fast) > ARTICLES
+    different = [name for name in fast if fast[name] != stock[name]]
+    assert not different, f"{len(different)} file(s) differ, e.g. {different[:5]}"
+
+
+def test_fast_plugins_are_on_by_default():
+    import pelicanconf
+    assert set(pelicanconf.FAST_PLUGINS) <= set(pelicanconf.PLUGINS)
+    assert pelicanconf.FAST_PLUGINS
+
+
+def test_rebuild_rewrites_only_changed_pages(small_archive, tmp_path):
+    """cctp_fast_write: over an existing output, a page is written only when its bytes change."""
+    import os
+    import subprocess
+
+    from conftest import PELICAN
+
+    content = tmp_path / "content"
+    shutil.copytree(small_archive, content)
+    output = build_site(content, tmp_path / "output", index=False)
+    old = 1_000_000_000
+    for path in output.rglob("*"):
+        os.utime(path, (old, old))
+    article = sorted((content / "articles").glob("*/*.md"))[-1]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.rstrip() + "\n\nMột đoạn mới thêm vào.\n", encoding="utf-8")
+    subprocess.run([str(PELICAN), str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output),
+                    "--fatal", "errors"], cwd=ROOT, check=True, capture_output=True)
+    rewritten = {p.relative_to(output).as_posix() for p in output.rglob("*.html") if p.stat().st_mtime > old}
+    pages = list(output.rglob("*.html"))
+    assert any("Một đoạn mới thêm vào." in (output / name).read_text(encoding="utf-8") for name in rewritten)
+    assert 0 < len(rewritten) < len(pages) / 10
