@@ -22,7 +22,6 @@ const TYPING_DELAY_MS = 250;
 const SORTS = { "moi-nhat": { date: "desc" }, "cu-nhat": { date: "asc" } };
 const FILTER_LABELS = Object.fromEntries(DATA.filters.map((f) => [f.key, f.label]));
 const FILTER_VALUES = Object.fromEntries(DATA.filters.map((f) => [f.key, f.values || {}]));
-const PROVINCE_NAMES = FILTER_VALUES.tinh;
 const collator = new Intl.Collator("vi");
 
 /* --- Text: the index's spelling ------------------------------------------------------ */
@@ -167,17 +166,13 @@ function loadEngine() {
   return engine;
 }
 
-function toPagefindFilters(filters) {
-  return Object.fromEntries(Object.entries(filters));
-}
-
 // Relevance, refined in tiers: the articles of a province named in the query first, and
 // within each tier those holding the query's words side by side (most Vietnamese words are
 // two or three syllables: "hoà giải" is one word, "hoà … giải đoạn" is not).
 async function rankedResults(pagefind, query, state, main) {
   const ranked = { results: main.results, boosted: [], boostedCount: 0 };
   if (!query.term || state.sort) return ranked;
-  const filters = toPagefindFilters(state.filters);
+  const filters = { ...state.filters };
   const provinces = state.filters.tinh ? [] : spotProvinces(query.words);
   let local = new Set();
   if (provinces.length) {
@@ -212,7 +207,7 @@ async function filterCounts(pagefind, query, state, main) {
     } else {  // several filters in use, or a search without words (no totalFilters)
       const others = { ...state.filters };
       delete others[key];
-      const without = await pagefind.search(query.term, { filters: toPagefindFilters(others) });
+      const without = await pagefind.search(query.term, { filters: others });
       counts[key] = (without.filters || {})[key] || {};
     }
   }
@@ -421,7 +416,7 @@ async function run(mode) {
   root.setAttribute("aria-busy", "true");
   try {
     const pagefind = await loadEngine();
-    const options = { filters: toPagefindFilters(state.filters) };
+    const options = { filters: { ...state.filters } };
     // Browsing a filter without a query lists the newest first unless told otherwise.
     const sort = SORTS[state.sort] || (browsing ? SORTS["moi-nhat"] : null);
     if (sort) options.sort = sort;
