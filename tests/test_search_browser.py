@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, build_site, read_front_matter, write_article
 from scrapers.gazetteer import gazetteer
 from scrapers.text import strip_diacritics
+from test_a11y import SERIOUS, axe_script  # noqa: F401 - fixture
 from test_browser import SUB_PATH, Visit, serve_under_sub_path, visit  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
@@ -382,3 +383,14 @@ def test_results_never_show_the_index_spelling(visit, search_url):
     assert all(r.isascii() is False for r in texts)
     assert "<mark>" in v.page.inner_html(".search-result__excerpt >> nth=0")
     v.check_clean()
+
+
+@pytest.mark.parametrize("address", ["", "?q=dak+lak&nam=2023", "?q=zzxqjw"])
+def test_no_serious_accessibility_violations_on_the_search_page(visit, search_url, axe_script, address):
+    v = visit(search_url)
+    open_search(v, search_url + address)
+    v.page.add_script_tag(path=axe_script)
+    result = v.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{r['impact']}: {r['id']} — {r['help']} ({len(r['nodes'])}×, e.g. {r['nodes'][0]['target']})"
+               for r in result["violations"] if r["impact"] in SERIOUS]
+    assert serious == []
