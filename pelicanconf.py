@@ -34,11 +34,15 @@ FAST_PLUGINS = [] if os.environ.get("CCTP_STOCK_BUILD") else [
     "cctp_fast_urls",
     "cctp_fast_write",
     "cctp_read_cache",
+    "cctp_parallel_write",
 ]
+# Processes rendering pages (cctp_parallel_write); same output for any number.
+BUILD_JOBS = int(os.environ.get("CCTP_BUILD_JOBS") or 1)
 # Each file's Markdown and front matter are read again only when the file changes
 # (cctp_read_cache keeps one cache per settings and reader code; `--ignore-cache` rereads all).
 CACHE_CONTENT = LOAD_CONTENT_CACHE = bool(FAST_PLUGINS)
 CACHE_PATH = ".cache/pelican"
+GZIP_CACHE = False  # compressing it took longer than the reading it saves
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
     *FAST_PLUGINS,

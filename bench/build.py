@@ -13,7 +13,8 @@ each, the ratio to Hugo, and the Pagefind index of our output (seconds, peak RSS
 
 Hugo is Debian's package (`apt-get install hugo` as root); without it --vs-hugo says so and
 skips Hugo. The machine's load average is printed before and after: on a shared machine
-the figures are only comparable when the load was similar.
+wall-clock figures are only comparable when the load was similar, so CPU seconds (user +
+system, which Hugo spreads over every core) are printed too.
 """
 from __future__ import annotations
 
@@ -92,11 +93,11 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def summary(label: str, runs: list[tuple[float, int]]) -> tuple[float, float]:
-    seconds = statistics.median(r[0] for r in runs)
-    peak = statistics.median(r[1] for r in runs)
-    print(f"{label:<34} {seconds:7.1f} s   RSS đỉnh {mb(peak)}   ({', '.join(f'{r[0]:.1f}' for r in runs)} s)")
-    return seconds, peak
+def summary(label: str, runs: list[tuple[float, int, float]]) -> tuple[float, float, float]:
+    seconds, peak, cpu = (statistics.median(r[i] for r in runs) for i in range(3))
+    print(f"{label:<34} {seconds:7.1f} s  CPU {cpu:6.1f} s  RSS đỉnh {mb(peak)}   "
+          f"({', '.join(f'{r[0]:.1f}' for r in runs)} s)")
+    return seconds, peak, cpu
 
 
 def main() -> None:
@@ -124,7 +125,7 @@ def main() -> None:
     pelican = [str(PELICAN), str(content), "-s", str(ROOT / "publishconf.py"), "-o", str(output),
                "--delete-output-directory", "--fatal", "errors"]
     env = {"CCTP_SITEURL": "https://example.org/cctp"}
-    builds: dict[str, list[tuple[float, int]]] = {"fast": [], "warm": [], "stock": [], "hugo": []}
+    builds: dict[str, list[tuple[float, int, float]]] = {"fast": [], "warm": [], "stock": [], "hugo": []}
     indexes = []
     site = hugo_site(content, base / "hugo") if args.vs_hugo and hugo else None
     # Interleaved so that a change in the machine's load falls on every contender alike.
@@ -142,14 +143,15 @@ def main() -> None:
             indexes.append(run([sys.executable, "-m", "scrapers.index", str(output)]))
 
     print(f"tải sau khi đo: {load()}; trung vị của {args.repeat} lần:")
-    fast, fast_peak = summary("Pelican + plugin tăng tốc", builds["fast"])
+    fast, fast_peak, fast_cpu = summary("Pelican + plugin tăng tốc", builds["fast"])
     summary("  dựng lại, nội dung không đổi", builds["warm"])
     if builds["stock"]:
-        stock, _ = summary("Pelican gốc (CCTP_STOCK_BUILD=1)", builds["stock"])
-        print(f"{'  nhanh hơn bản gốc':<34} {stock / fast:7.2f}×")
+        stock, _, stock_cpu = summary("Pelican gốc (CCTP_STOCK_BUILD=1)", builds["stock"])
+        print(f"{'  nhanh hơn bản gốc':<34} {stock / fast:7.2f}× (CPU {stock_cpu / fast_cpu:.2f}×)")
     if builds["hugo"]:
-        hugo_seconds, _ = summary("Hugo", builds["hugo"])
-        print(f"{'  tỉ lệ Pelican / Hugo':<34} {fast / hugo_seconds:7.2f}× (mục tiêu ≤ 1,2×)")
+        hugo_seconds, _, hugo_cpu = summary("Hugo", builds["hugo"])
+        print(f"{'  tỉ lệ Pelican / Hugo':<34} {fast / hugo_seconds:7.2f}× (CPU {fast_cpu / hugo_cpu:.2f}×; "
+              f"mục tiêu ≤ 1,2×)")
     print(f"{'  RSS đỉnh Pelican':<34} {mb(fast_peak)} (mục tiêu ≤ 1 GB)")
     if indexes:
         summary("chỉ mục Pagefind (bên cạnh)", indexes)

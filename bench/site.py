@@ -29,9 +29,9 @@ ARTICLE_TARGET = 60_000
 PELICAN = Path(sys.executable).parent / "pelican"
 
 
-def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Seconds and peak RSS (bytes) of a command and what it waited for; `env` is added to
-    this process's environment."""
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, float]:
+    """Seconds, peak RSS (bytes) and CPU seconds (user + system) of a command and what it
+    waited for; `env` is added to this process's environment."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, **(env or {})})
@@ -40,7 +40,7 @@ def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, i
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{process.stderr.read().decode()[-3000:]}")
-    return seconds, usage.ru_maxrss * 1024  # Linux reports kB
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime  # Linux reports kB
 
 
 def sizes(output: Path) -> dict:

@@ -1,7 +1,8 @@
 """The build-speed plugins (docs/build-speed.md) change how long a build takes, never what it
 writes: a small archive is built with them and without them (CCTP_STOCK_BUILD=1), for the
 default and the public settings, and every output file is compared byte for byte, also
-when the articles come from the reader cache of a previous build."""
+when the articles come from the reader cache of a previous build and when two processes
+render the pages."""
 from __future__ import annotations
 
 import importlib.util
@@ -38,6 +39,10 @@ def test_fast_plugins_write_the_same_bytes(small_archive, tmp_path, settings):
     # Again, now reading every article from the cache the first build left (cctp_read_cache).
     cached = files(build_site(small_archive, tmp_path / "cached", settings, index=False, env=env))
     assert cached == fast
+    # Rendered by two processes (cctp_parallel_write).
+    parallel = files(build_site(small_archive, tmp_path / "parallel", settings, index=False,
+                                env={**env, "CCTP_BUILD_JOBS": "2"}))
+    assert parallel == fast
     stock = files(build_site(small_archive, tmp_path / "stock", settings, index=False,
                              env={**env, "CCTP_STOCK_BUILD": "1"}))
     assert sorted(fast) == sorted(stock)
