@@ -79,3 +79,31 @@ def test_rebuild_rewrites_only_changed_pages(small_archive, tmp_path):
     pages = list(output.rglob("*.html"))
     assert any("Một đoạn mới thêm vào." in (output / name).read_text(encoding="utf-8") for name in rewritten)
     assert 0 < len(rewritten) < len(pages) / 10
+
+
+def test_reader_cache_follows_what_changes_reading(tmp_path):
+    """cctp_read_cache: a setting that changes what is read gets its own cache; where the
+    output goes does not."""
+    import sys
+
+    from pelican.settings import read_settings
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from cctp_read_cache import fingerprint, prune
+
+    def key(**changes) -> str:
+        # Fresh settings each time: Pelican's Markdown reader adds to MARKDOWN when created.
+        return fingerprint({**read_settings(str(ROOT / "pelicanconf.py")), **changes})
+
+    markdown = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
+    assert key() == key()
+    assert key(OUTPUT_PATH=str(tmp_path / "elsewhere")) == key()
+    assert key(MARKDOWN={**markdown, "output_format": "xhtml"}) != key()
+
+    import os
+    for i in range(12):
+        folder = tmp_path / "cache" / f"{i:02}"
+        folder.mkdir(parents=True)
+        os.utime(folder, (i * 1000, i * 1000))  # long ago, oldest first
+    prune(tmp_path / "cache", tmp_path / "cache" / "11")
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [f"{i:02}" for i in range(4, 12)]

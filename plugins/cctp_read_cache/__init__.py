@@ -2,12 +2,11 @@
 
 pelicanconf.py turns on CACHE_CONTENT and LOAD_CONTENT_CACHE with the "reader" layer: Pelican
 keeps each file's HTML and front matter and reuses them while the file's modification time
-is unchanged. It does not notice when
-something other than the file changes what the reader would produce: the settings (Tag
-objects even keep a copy of them), the reader's code, Markdown or PyYAML. So this plugin
-gives every combination of those its own folder under CACHE_PATH, named by a digest of
-them, and clears folders unused for a week. The plugins still run on every article, so only
-the reading is skipped.
+is unchanged. It does not notice when something other than the file changes what the reader
+would produce: the settings (Tag objects even keep a copy of them), the reader's code,
+Markdown or PyYAML. So this plugin gives every combination of those its own folder under
+CACHE_PATH, named by a digest of them, and keeps only the most recently used folders. The
+plugins still run on every article: only the reading is skipped.
 """
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from pelican import signals
 
-UNUSED_DAYS = 7
+KEEP = 8  # most recently used caches kept: builds, publish, preview, and a few test archives
 # Settings that change where output goes or whether the cache is read, not what is read.
 NOT_READING = {"OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY", "LOAD_CONTENT_CACHE", "CACHE_PATH"}
 
@@ -55,11 +54,22 @@ def fingerprint(settings: dict) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
-def prune(base: Path, keep: Path) -> None:
-    limit = time.time() - UNUSED_DAYS * 86400
-    for folder in base.iterdir() if base.is_dir() else ():
-        if folder != keep and folder.is_dir() and folder.stat().st_mtime < limit:
+def prune(base: Path, current: Path) -> None:
+    # Every test archive gets its own cache, so they must not pile up; one used in the last
+    # hour may belong to a build still running, so it stays.
+    recent = time.time() - 3600
+    folders = sorted((f for f in base.iterdir() if f.is_dir() and f != current),
+                     key=_mtime, reverse=True)
+    for folder in folders[KEEP - 1:]:
+        if _mtime(folder) < recent:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # pruned by another build meanwhile
+        return 0.0
 
 
 def configure(pelican) -> None:
