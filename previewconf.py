@@ -20,3 +20,5 @@ DRAFT_LANG_URL, DRAFT_LANG_SAVE_AS = ARTICLE_LANG_URL, ARTICLE_LANG_SAVE_AS
 THEME_TEMPLATES_OVERRIDES = [os.path.join(ROOT, "plugins", "cctp_preview", "templates")]
 # Each rebuild starts clean, so a renamed or deleted draft does not linger.
 DELETE_OUTPUT_DIRECTORY = True
+# One process: a forked worker must not outlive a rebuild of `--autoreload`.
+BUILD_JOBS = 1
