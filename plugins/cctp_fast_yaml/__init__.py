@@ -19,7 +19,7 @@ class CYAMLMetadataReader(YAMLMetadataReader):
     def _load_yaml_metadata(self, text, source_path):
         try:
             metadata = yaml.load(text, Loader=LOADER)
-        except yaml.YAMLError:
+        except Exception:  # noqa: BLE001 - e.g. a date that does not exist: the stock reader reports it
             metadata = None
         if not isinstance(metadata, dict):
             # Let the stock reader parse it again and report the error in its own words.
