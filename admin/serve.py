@@ -51,12 +51,7 @@ def decap_server(repo: Path, port: int = 8081, timeout: float = 90):
             time.sleep(0.2)
         yield f"http://127.0.0.1:{port}/api/v1"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, timeout=10)
         log.close()
 
 
@@ -80,3 +75,14 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def stop_group(process: subprocess.Popen, timeout: float) -> None:
+    """Stop a process started in its own session and everything it started: politely,
+    then for good after `timeout` seconds."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -58,6 +58,20 @@ def write_article(content: Path, meta: dict, body: str) -> Path:
     return path
 
 
+def synthetic_content(base: Path, articles: int, seed: int, with_real: bool = False) -> Path:
+    """`base`/content with `articles` synthetic articles from bench/corpus.py (and, with
+    `with_real`, the repository's own articles beside them)."""
+    import importlib.util
+    import shutil
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    content = corpus.generate(articles, base, seed=seed)
+    if with_real:
+        shutil.copytree(CONTENT / "articles", content / "articles", dirs_exist_ok=True)
+    return content
+
+
 def article_files(content: Path = CONTENT) -> list[Path]:
     return sorted((content / "articles").glob("**/*.md"))
 
@@ -130,14 +144,8 @@ def corpus_site(tmp_path_factory) -> Path:
     """A mid-size archive built and indexed once per session: CORPUS_ARTICLES synthetic
     articles from bench/corpus.py (provinces, years, topics and citations spread like a real
     archive) plus the repository's own content/articles."""
-    import importlib.util
-    import shutil
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
     base = tmp_path_factory.mktemp("corpus")
-    content = corpus.generate(CORPUS_ARTICLES, base, seed=4)
-    shutil.copytree(CONTENT / "articles", content / "articles", dirs_exist_ok=True)
+    content = synthetic_content(base, CORPUS_ARTICLES, seed=4, with_real=True)
     return build_site(content, base / "output")
 
 

@@ -5,13 +5,12 @@ when the articles come from the reader cache of a previous build and when two pr
 render the pages."""
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, ROOT, build_site
+from conftest import ROOT, build_site, synthetic_content
 
 ARTICLES = 120
 
@@ -19,13 +18,7 @@ ARTICLES = 120
 @pytest.fixture(scope="module")
 def small_archive(tmp_path_factory) -> Path:
     """Synthetic articles over several years plus the repository's own articles."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
-    base = tmp_path_factory.mktemp("fast-build")
-    content = corpus.generate(ARTICLES, base, seed=7)
-    shutil.copytree(CONTENT / "articles", content / "articles", dirs_exist_ok=True)
-    return content
+    return synthetic_content(tmp_path_factory.mktemp("fast-build"), ARTICLES, seed=7, with_real=True)
 
 
 def files(output: Path) -> dict[str, bytes]:

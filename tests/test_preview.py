@@ -2,9 +2,7 @@
 the review page are visible in the one and never reach the other."""
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -15,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from editor_support import free_port, new_page, screenshot
+from admin.serve import stop_group
 from conftest import PELICAN, ROOT, SAMPLES, build_site, write_article
 
 DRAFT_META, DRAFT_BODY = SAMPLES["draft"]
@@ -136,9 +135,4 @@ def test_serve_rebuilds_on_save_and_the_open_page_reloads(tmp_path, browser):
         page.context.close()
         assert "Tiêu đề đã sửa khi xem trước" in _get(base + "can-xem/")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_group(server, timeout=20)

@@ -6,7 +6,6 @@ test_browser's server.
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import unicodedata
 from collections import Counter
@@ -16,7 +15,7 @@ from urllib.parse import parse_qs, quote_plus, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, build_site, read_front_matter, write_article
+from conftest import build_site, read_front_matter, synthetic_content, write_article
 from scrapers.gazetteer import gazetteer
 from scrapers.text import strip_diacritics
 from test_a11y import SERIOUS, axe_script  # noqa: F401 - fixture
@@ -50,11 +49,8 @@ EXTRA = {
 
 @pytest.fixture(scope="session")
 def search_archive(tmp_path_factory) -> Path:
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
     base = tmp_path_factory.mktemp("search-archive")
-    content = corpus.generate(GENERATED, base, seed=SEED)
+    content = synthetic_content(base, GENERATED, seed=SEED)
     for meta, body in EXTRA.values():
         write_article(content, meta, body)
     return build_site(content, base / "output")
