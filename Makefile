@@ -7,7 +7,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: build site index check test serve publish clean axe admin admin-deps admin-site
 
-build: $(STAMP) check site index $(if $(ADMIN),admin-site)
+# `cctp build` (scrapers/site_build.py) checks the changed articles, renders only the pages
+# they touch, removes pages no longer produced and updates the search index; on an unchanged
+# tree it does nothing. `cctp build --full` rebuilds from an empty output/.
+build: $(STAMP) site $(if $(ADMIN),admin-site)
 
 # Reinstall only when the project definition changes.
 $(STAMP): pyproject.toml
@@ -20,19 +23,19 @@ check: $(STAMP)
 	$(BIN)/cctp check content
 
 site: $(STAMP)
-	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --delete-output-directory --fatal errors
+	$(BIN)/cctp build --settings pelicanconf.py --output $(OUTPUT)
 
 index: $(STAMP)
 	$(BIN)/python -m scrapers.index $(OUTPUT)
 
-publish: $(STAMP) check
-	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT) --delete-output-directory --fatal errors
-	$(BIN)/python -m scrapers.index $(OUTPUT)
+publish: $(STAMP)
+	$(BIN)/cctp build --settings publishconf.py --output $(OUTPUT)
 	$(if $(ADMIN),$(MAKE) --no-print-directory admin-site)
 
 # Editors' preview at http://127.0.0.1:8000: the site with drafts, the review page (/can-xem/)
 # and search, rebuilt and reloaded on every save (previewconf.py). Never publish this output:
-# `make build` and `make publish` rebuild output/ from scratch without drafts.
+# `make build` and `make publish` render again every page the preview changed and remove
+# the drafts' pages.
 serve: $(STAMP)
 	$(BIN)/pelican content -s previewconf.py -o $(OUTPUT) --autoreload --listen --bind 127.0.0.1 --port 8000
 

@@ -35,6 +35,7 @@ FAST_PLUGINS = [] if os.environ.get("CCTP_STOCK_BUILD") else [
     "cctp_fast_write",
     "cctp_read_cache",
     "cctp_parallel_write",
+    "cctp_incremental",  # only under `cctp build`; after cctp_parallel_write (wraps its writer)
 ]
 # Processes rendering pages (cctp_parallel_write); same output for any number.
 BUILD_JOBS = int(os.environ.get("CCTP_BUILD_JOBS") or 1)
@@ -43,6 +44,9 @@ BUILD_JOBS = int(os.environ.get("CCTP_BUILD_JOBS") or 1)
 CACHE_CONTENT = LOAD_CONTENT_CACHE = bool(FAST_PLUGINS)
 CACHE_PATH = ".cache/pelican"
 GZIP_CACHE = False  # compressing it took longer than the reading it saves
+# An article's entry in a list is rendered once per build and reused (cctp_fragments); the
+# stock build renders it on every page, which is what the fast build is compared with.
+FRAGMENT_MEMO = bool(FAST_PLUGINS)
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
     *FAST_PLUGINS,
@@ -62,6 +66,7 @@ PLUGINS = [
     "cctp_timeline",
     "cctp_map",
     "cctp_seo",
+    "cctp_fragments",
     "cctp_sitemap",
     "cctp_search",
 ]

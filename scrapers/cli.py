@@ -12,6 +12,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("scrapers.check", "kiểm tra mọi bài trong content/"),
     "new": ("scrapers.new", "tạo bài mới (bản nháp) đúng chỗ, đủ thông tin đầu bài; --from: từ một tài liệu"),
     "review": ("scrapers.review", "liệt kê bài nháp và các lý do cần biên tập viên xem, bài chờ lâu nhất trước"),
+    "build": ("scrapers.site_build", "dựng trang và chỉ mục tìm kiếm, chỉ làm lại phần đã đổi (make build gọi lệnh này)"),
     "scrape": ("scrapers.scrape", "tải bài mới từ các nguồn trong scrapers/data/sources.yaml (trang web, RSS, PDF)"),
 }
 

@@ -22,7 +22,8 @@ from pelican import signals
 
 KEEP = 8  # most recently used caches kept: builds, publish, preview, and a few test archives
 # Settings that change where output goes or whether the cache is read, not what is read.
-NOT_READING = {"OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY", "LOAD_CONTENT_CACHE", "CACHE_PATH"}
+NOT_READING = {"OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY", "LOAD_CONTENT_CACHE", "CACHE_PATH",
+               "INCREMENTAL_STATE", "INCREMENTAL_SALT", "BUILD_JOBS"}
 
 
 def _plain(value):

@@ -1,0 +1,488 @@
+"""Incremental rendering: a page or feed is rendered again only when what it is made from changed.
+
+Used by the build driver (`cctp build`, scrapers/site_build.py), which sets INCREMENTAL_STATE
+(where the previous build's record is kept) and INCREMENTAL_SALT (a digest of everything
+but content/: settings, theme, plugins, data files, versions). Without INCREMENTAL_STATE
+(a plain `pelican` run) this plugin does nothing.
+
+Every `Writer.write_file` / `write_feed` call gets a signature before anything is rendered:
+the salt, the call's arguments (file name, template, URL, the articles to list) and every
+template variable the template can read. Which variables those are is found statically:
+Jinja's undeclared names of the template and of every template it extends, includes or
+imports (a superset of what one render reads, since names in branches not taken count
+too). A value's digest follows its data: an article is digested by everything on it,
+including what the generators derived from other articles (related items, neighbours,
+citation URLs), where another article it refers to counts by its source file's size and
+modification time (what the reader cache trusts too). When the signature equals the one
+recorded for the same call last time and the files it wrote are still there as written,
+the call is skipped: its files are kept.
+
+At `finalized` (before the sitemap is written, which walks the output), files under the
+output that this build neither wrote, kept nor skipped are removed: pages of deleted
+articles, old pagination pages. The search index (`pagefind/`) is another step's and is
+left alone. The record is saved for the next build.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle
+import time
+from pathlib import Path
+
+from jinja2 import Environment, meta, nodes
+from pelican import signals
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+from pelican.writers import Writer
+
+log = logging.getLogger(__name__)
+
+# Output folders written by other steps of the build, never removed here.
+NOT_OURS = ("pagefind",)
+# Attributes that are not data a template shows: the settings (in the salt), the shared
+# context, and memos that plugins add while pages are rendered.
+SKIP_ATTRS = frozenset({"settings", "_context", "_cctp_url_memo"})
+# Names a paginated write derives from its article lists, name and URL (all in the signature).
+PAGE_SUFFIXES = ("_paginator", "_page", "_previous_page", "_next_page")
+# A group's attributes holding its articles: digested only for pages that read them.
+DEEP_ATTRS = ("articles", "sections")
+
+_state: dict = {"on": False}
+DEBUG = bool(os.environ.get("CCTP_INCREMENTAL_DEBUG"))
+_stock = {}
+
+
+# --- digests ------------------------------------------------------------------------------
+
+def _own(content) -> bytes:
+    """An article or page as the reader sees it: its source file's identity."""
+    memo = _state["own"]
+    found = memo.get(id(content))
+    if found is not None and found[0] is content:
+        return found[1]
+    path = getattr(content, "source_path", None) or ""
+    try:
+        st = os.stat(path)
+        digest = f"{path}\0{st.st_size}\0{st.st_mtime_ns}".encode()
+    except OSError:
+        digest = f"{path}\0?".encode()
+    memo[id(content)] = (content, digest)
+    return digest
+
+
+def _content_digest(content) -> bytes:
+    memo = _state["memo"]
+    key = id(content)
+    found = memo.get(key)
+    if found is not None and found[0] is content:
+        return found[1]
+    h = hashlib.blake2b(digest_size=16)
+    h.update(type(content).__qualname__.encode())
+    stack = {key}
+    for name, value in sorted(vars(content).items()):
+        if name in SKIP_ATTRS:
+            continue
+        h.update(b"\1" + name.encode())
+        _feed(h, value, stack, inner=True)
+    digest = h.digest()
+    memo[key] = (content, digest)
+    return digest
+
+
+def _feed(h, value, stack: set, inner: bool) -> None:
+    """Feed `value`'s data into hash `h`. `inner`: inside an article, where other articles
+    count by their source file (their own derived data is digested where they are shown)."""
+    t = type(value)
+    if value is None or t is bool or t is int or t is float:
+        h.update(f"{t.__name__}:{value!r}".encode())
+    elif t is str:
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(data))
+        h.update(data)
+    elif isinstance(value, Content):
+        h.update(b"C")
+        h.update(_own(value) if inner else _content_digest(value))
+    elif isinstance(value, URLWrapper):
+        # Tags, authors, categories: as_dict() adds to __dict__ when a URL is formatted, so
+        # only what they are is digested (their URLs follow from the slug and settings).
+        h.update(f"W{t.__name__}:{value.name}\0{value.slug}".encode())
+    elif t.__name__ == "Group" and t.__module__ == "cctp_listing":
+        _feed_group(h, value, stack, inner)
+    elif isinstance(value, (dt.date, dt.time)):
+        h.update(f"{t.__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}".encode())
+    elif isinstance(value, (list, tuple)):
+        h.update(b"L%d:" % len(value))
+        for item in value:
+            _feed(h, item, stack, inner)
+    elif isinstance(value, dict):
+        h.update(b"D%d:" % len(value))
+        for key, item in value.items():  # in order: templates iterate dicts in order
+            _feed(h, key, stack, inner)
+            _feed(h, item, stack, inner)
+    elif isinstance(value, (set, frozenset)):
+        parts = []
+        for item in value:
+            sub = hashlib.blake2b(digest_size=16)
+            _feed(sub, item, stack, inner)
+            parts.append(sub.digest())
+        h.update(b"S" + b"".join(sorted(parts)))
+    elif isinstance(value, (bytes, bytearray)):
+        h.update(b"b%d:" % len(value) + bytes(value))
+    else:
+        h.update(b"O" + f"{t.__module__}.{t.__qualname__}".encode())
+        if id(value) in stack:
+            h.update(b"<cycle>")
+            return
+        data = getattr(value, "__dict__", None)
+        if data is None and hasattr(t, "__slots__"):
+            data = {s: getattr(value, s) for s in t.__slots__ if hasattr(value, s)}
+        if data is None:  # functions, Jinja objects: their behaviour is code, in the salt
+            return
+        stack.add(id(value))
+        for name, item in sorted(data.items()):
+            if name not in SKIP_ATTRS:
+                h.update(b"\1" + name.encode())
+                _feed(h, item, stack, inner)
+        stack.discard(id(value))
+
+
+def _group_key(group) -> str:
+    return f"{group.url}\0{group.slug}\0{group.name}"
+
+
+def _feed_group(h, group, stack: set, inner: bool) -> None:
+    """A browse group (cctp_listing.Group) by what it is and how many articles it has; the
+    articles themselves only when the page being rendered reads them, which _deep_access
+    records (province_by_slug and the like are on many pages for a link and a count)."""
+    h.update(b"G")
+    for name, item in sorted(vars(group).items()):
+        if name not in DEEP_ATTRS:
+            h.update(b"\1" + name.encode())
+            _feed(h, item, stack, inner)
+    h.update(b"n%d" % len(group.articles))
+
+
+def _group_digest(group) -> bytes:
+    memo = _state["group_memo"]
+    found = memo.get(id(group))
+    if found is not None and found[0] is group:
+        return found[1]
+    h = hashlib.blake2b(digest_size=16)
+    _feed_group(h, group, set(), inner=False)
+    for name in DEEP_ATTRS:
+        h.update(b"\1" + name.encode())
+        _feed(h, getattr(group, name, None), set(), inner=False)
+    memo[id(group)] = (group, h.digest())
+    return memo[id(group)][1]
+
+
+def _deep_digest(keys) -> bytes | None:
+    """The full digest of the groups a page read the articles of; None if one is gone."""
+    groups = _state["groups"]
+    h = hashlib.blake2b(digest_size=16)
+    for key in sorted(keys):
+        group = groups.get(key)
+        if group is None:
+            return None
+        h.update(key.encode() + _group_digest(group))
+    return h.digest()
+
+
+def _value_digest(value) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    _feed(h, value, set(), inner=False)
+    return h.digest()
+
+
+def _context_digest(context: dict, name: str) -> bytes:
+    # The shared context does not change while pages are written, so each value is digested
+    # once per build (the article list, the map, the groups...).
+    if name not in context:
+        return b"-"
+    value = context[name]
+    memo = _state["context_memo"]
+    found = memo.get(name)
+    if found is not None and found[0] is value:
+        return found[1]
+    digest = _value_digest(value)
+    memo[name] = (value, digest)
+    return digest
+
+
+# --- what a template reads ------------------------------------------------------------------
+
+def _template_names(env, name: str) -> frozenset | None:
+    """Every undeclared variable of template `name` and the templates it pulls in; None when
+    one of them is chosen at render time (then the page is always rendered)."""
+    memo = _state["templates"]
+    if name in memo:
+        return memo[name]
+    seen, todo, names = set(), [name], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source, _, _ = env.loader.get_source(env, current)
+        ast = env.parse(source)
+        names |= meta.find_undeclared_variables(ast)
+        for ref in meta.find_referenced_templates(ast):
+            if ref is None:
+                memo[name] = None
+                return None
+            todo.append(ref)
+        # find_referenced_templates skips a list of names given to include/extends
+        for node in ast.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
+            if not isinstance(node.template, nodes.Const):
+                memo[name] = None
+                return None
+    memo[name] = frozenset(names)
+    return memo[name]
+
+
+# --- the writer -----------------------------------------------------------------------------
+
+def _outputs_intact(names) -> bool:
+    files = _state["old_files"]
+    for name in names:
+        recorded = files.get(name)
+        if recorded is None:
+            return False
+        try:
+            st = os.stat(os.path.join(_state["output"], name))
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != recorded:
+            return False
+    return True
+
+
+def _final(base: bytes, deep) -> bytes | None:
+    extra = _deep_digest(deep)
+    return None if extra is None else hashlib.blake2b(base + extra, digest_size=20).digest()
+
+
+def _run(key: str, base: bytes | None, render) -> None:
+    """Skip the call when its signature and files are as last time; else render it, noting
+    which files it wrote and which groups' articles it read. `base` covers the call's
+    arguments and template variables; the signature adds the groups the previous render
+    read: rendering is deterministic, so the same inputs read the same groups again."""
+    calls = _state["calls"]
+    if key in calls:  # a second call for the same file: no memo, render as Pelican would
+        calls[key] = (None, calls[key][1], ())
+        base = None
+    old = _state["old_calls"].get(key)
+    if (base is not None and old is not None and old[0] is not None
+            and _final(base, old[2]) == old[0] and _outputs_intact(old[1])):
+        calls[key] = old
+        _state["kept"].update(old[1])
+        _state["skipped"] += 1
+        return
+    before = len(_state["written"])
+    _state["reading"] = deep = set()
+    try:
+        render()
+    finally:
+        _state["reading"] = None
+    deep = tuple(sorted(deep))
+    calls[key] = (None if base is None else _final(base, deep), _state["written"][before:], deep)
+    _state["rendered"] += 1
+
+
+def _deep_access(obj, attribute) -> None:
+    reading = _state.get("reading")
+    if reading is not None and attribute in DEEP_ATTRS and type(obj).__name__ == "Group":
+        reading.add(_group_key(obj))
+
+
+def env_getattr(self, obj, attribute):
+    _deep_access(obj, attribute)
+    return _stock["getattr"](self, obj, attribute)
+
+
+def env_getitem(self, obj, argument):
+    _deep_access(obj, argument)
+    return _stock["getitem"](self, obj, argument)
+
+
+def _relative(path: str) -> str:
+    return os.path.relpath(path, _state["output"]).replace(os.sep, "/")
+
+
+CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                 "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
+
+
+def remember_generators(generators) -> None:
+    _state["generators"] = list(generators)
+    _state["context"] = generators[0].context if generators else {}
+
+
+def _before_first_write() -> None:
+    """Digest every article and page before any is rendered: rendering adds memos to some
+    objects, and a digest must not depend on which pages happened to be rendered first."""
+    _state["primed"] = True
+    for value in (_state.get("context") or {}).values():
+        if isinstance(value, list):
+            for item in value:
+                if type(item).__name__ == "Group" and type(item).__module__ == "cctp_listing":
+                    _state["groups"].setdefault(_group_key(item), item)
+    for generator in _state.get("generators", []):
+        for name in CONTENT_LISTS:
+            for content in getattr(generator, name, None) or []:
+                if isinstance(content, Content):
+                    _content_digest(content)
+
+
+def write_file(self, name, template, context, relative_urls=False, paginated=None,
+               template_name=None, override_output=False, url=None, **kwargs):
+    def render():
+        return _stock["write_file"](self, name, template, context, relative_urls=relative_urls,
+                                    paginated=paginated, template_name=template_name,
+                                    override_output=override_output, url=url, **kwargs)
+    if not _state["on"] or not name:
+        return render()
+    if not _state["primed"]:
+        _before_first_write()
+    names = _template_names(template.environment, template.name)
+    signature = None
+    if names is not None:
+        h = hashlib.blake2b(digest_size=20)
+        h.update(repr((_state["salt"], "file", name, template.name, relative_urls, template_name,
+                       override_output, url)).encode())
+        parts = {}
+        pages_of = paginated
+        if pages_of is None:  # as the stock writer decides it
+            pages_of = {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
+        # Lists Pelican pages through count whether or not the template names them.
+        for key in sorted(pages_of):
+            parts["paginated:" + key] = _value_digest(pages_of[key])
+            h.update(f"\0paginated:{key}=".encode() + parts["paginated:" + key])
+        for key in sorted(kwargs):
+            if key in names:
+                parts[key] = _value_digest(kwargs[key])
+                h.update(f"\0{key}=".encode() + parts[key])
+        for var in sorted(names):
+            if var in kwargs or var.endswith(PAGE_SUFFIXES):
+                continue
+            parts[var] = _context_digest(context, var)
+            h.update(f"\0{var}:".encode() + parts[var])
+        signature = h.digest()
+        if DEBUG:
+            _state["debug"][name] = parts
+    _run("file:" + name, signature, render)
+
+
+def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
+               override_output=False, feed_title=None):
+    def render():
+        return _stock["write_feed"](self, elements, context, path, url, feed_type, override_output, feed_title)
+    if not _state["on"] or not path:
+        return render()
+    if not _state["primed"]:
+        _before_first_write()
+    h = hashlib.blake2b(digest_size=20)
+    h.update(repr((_state["salt"], "feed", path, url, feed_type, override_output, feed_title)).encode())
+    h.update(_value_digest(list(elements[: self.settings["FEED_MAX_ITEMS"]])))
+    for var in ("SITENAME", "SITEURL", "FEED_DOMAIN", "SITESUBTITLE"):
+        h.update(_context_digest(context, var))
+    _run("feed:" + path, h.digest(), render)
+
+
+def _open_w(self, filename, encoding, override=False):
+    if _state["on"] and filename != os.devnull:
+        _state["written"].append(_relative(filename))
+    return _stock["_open_w"](self, filename, encoding, override)
+
+
+# --- the build --------------------------------------------------------------------------------
+
+def start(pelican) -> None:
+    settings = pelican.settings
+    path = settings.get("INCREMENTAL_STATE")
+    _state.clear()
+    _state["on"] = False
+    if not path:
+        return
+    _state.update(on=True, path=Path(path), salt=str(settings.get("INCREMENTAL_SALT") or ""),
+                  output=os.path.abspath(pelican.output_path), started=time.time_ns(),
+                  calls={}, debug={}, primed=False, groups={}, group_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, context_memo={}, templates={},
+                  skipped=0, rendered=0, old_calls={}, old_files={})
+    # The record is kept by this process: rendering in forked workers (cctp_parallel_write)
+    # would write files it never hears of.
+    settings["BUILD_JOBS"] = 1
+    try:
+        with open(path, "rb") as fh:
+            old = pickle.load(fh)
+        if old.get("salt") == _state["salt"]:
+            _state["old_calls"] = old["calls"]
+            _state["old_files"] = old["files"]
+    except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError):
+        pass  # no usable record: every page is rendered
+
+
+def _walk(output: str):
+    for folder, dirs, files in os.walk(output):
+        rel = os.path.relpath(folder, output)
+        if rel == ".":
+            dirs[:] = [d for d in dirs if d not in NOT_OURS]
+            rel = ""
+        for f in files:
+            yield (rel + "/" + f if rel else f).replace(os.sep, "/")
+
+
+def finish(pelican) -> None:
+    """finalized: remove what this build did not produce, then save the record."""
+    if not _state.get("on"):
+        return
+    output = _state["output"]
+    produced = set(_state["written"]) | _state["kept"]
+    removed = 0
+    for rel in list(_walk(output)):
+        if rel in produced:
+            continue
+        path = os.path.join(output, rel)
+        try:
+            if os.stat(path).st_mtime_ns >= _state["started"]:
+                continue  # written this build by other means (static files, plugins)
+            os.remove(path)
+            removed += 1
+        except OSError:
+            continue
+    for folder, dirs, files in os.walk(output, topdown=False):
+        if folder != output and not dirs and not files and not os.listdir(folder):
+            os.rmdir(folder)
+    files = {}
+    for rel in produced:
+        try:
+            st = os.stat(os.path.join(output, rel))
+        except OSError:
+            continue
+        files[rel] = (st.st_size, st.st_mtime_ns)
+    path = _state["path"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump({"salt": _state["salt"], "calls": _state["calls"], "files": files, "debug": _state["debug"],
+                     "stats": {"rendered": _state["rendered"], "skipped": _state["skipped"],
+                               "removed": removed}}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    log.info("cctp_incremental: %d lượt dựng lại, %d lượt giữ nguyên, %d tệp cũ đã xoá",
+                _state["rendered"], _state["skipped"], removed)
+    _state["on"] = False
+
+
+def register() -> None:
+    _stock.update(write_file=Writer.write_file, write_feed=Writer.write_feed, _open_w=Writer._open_w,
+                  getattr=Environment.getattr, getitem=Environment.getitem)
+    Environment.getattr = env_getattr
+    Environment.getitem = env_getitem
+    Writer.write_file = write_file
+    Writer.write_feed = write_feed
+    Writer._open_w = _open_w
+    signals.initialized.connect(start)
+    signals.all_generators_finalized.connect(remember_generators)
+    signals.finalized.connect(finish)

@@ -1,0 +1,223 @@
+"""`cctp build`: the site and its search index, redoing only what the changes require.
+
+    cctp build [--settings pelicanconf.py] [--content content] [--output output] [--full]
+
+What a build depends on is fingerprinted in two parts: the *salt* (the settings files, the
+theme, the plugins, the `scrapers` package and its data files, the installed packages'
+versions, the Python version and the CCTP_* environment variables) and the *content*
+(every file under content/). Both are file sizes and modification times, not file bytes, as
+for Pelican's reader cache: a touched file costs a build, never a wrong one.
+
+- Nothing changed and output/ is as the last build left it (every file's size and
+  modification time, the search index included): nothing is run.
+- Otherwise the changed articles are checked (`cctp check` rules; every file when the salt
+  changed or there is no record), Pelican runs over the existing output/ with the
+  cctp_incremental plugin (pages whose inputs did not change are not rendered, files no
+  longer produced are removed; a new salt renders every page), then the search index
+  (`python -m scrapers.index`).
+- With no record of a previous build (or --full) output/ is emptied first, as
+  `pelican --delete-output-directory` does.
+
+The record lives in .cache/cctp-build/, one per output folder and settings file; it is
+marked unfinished before Pelican starts, so an interrupted build is never taken for a
+finished one (the next build is incremental again: cctp_incremental keeps its own record
+per page).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE_DIR = ROOT / ".cache" / "cctp-build"
+# Under the project root, what a build reads besides content/ (the salt). Caches and the
+# output are not inputs.
+SALT_PATHS = ("theme", "plugins", "scrapers")
+SKIP_DIRS = {"__pycache__", ".pytest_cache", "node_modules"}
+# Output folders other steps write: the form editor (make admin-site) is not part of what a
+# site build leaves, so it neither makes a build necessary nor is it kept by one.
+NOT_LISTED = ("admin",)
+
+
+def _stat_tree(root: Path, skip_top: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    """relative path → (size, mtime_ns) of every file under root."""
+    out: dict[str, tuple[int, int]] = {}
+    stack = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name in SKIP_DIRS or (not rel and entry.name in skip_top):
+                    continue
+                stack.append((entry.path, name + "/"))
+            elif entry.is_file():
+                st = entry.stat()
+                out[name] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _digest(items) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for item in items:
+        h.update(repr(item).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def salt(settings: Path) -> str:
+    """Everything but content/ that the build reads (see the module's docstring)."""
+    parts: list = [sys.version, str(settings.resolve())]
+    for conf in sorted(ROOT.glob("*conf.py")):
+        st = conf.stat()
+        parts.append((conf.name, st.st_size, st.st_mtime_ns))
+    for top in SALT_PATHS:
+        parts.append((top, sorted(_stat_tree(ROOT / top).items())))
+    parts.append(sorted((d.metadata["Name"] or "", d.version) for d in metadata.distributions()))
+    parts.append(sorted((k, v) for k, v in os.environ.items() if k.startswith("CCTP_")))
+    return _digest(parts)
+
+
+def state_path(settings: Path, output: Path, state_dir: Path = STATE_DIR) -> Path:
+    key = _digest([str(settings.resolve()), str(output.resolve())])
+    return state_dir / f"{key}.json"
+
+
+def _load(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _save(path: Path, state: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _listing(output: Path) -> dict[str, list[int]]:
+    return {k: list(v) for k, v in _stat_tree(output, NOT_LISTED).items()}
+
+
+def _changed(old: dict, new: dict) -> list[str]:
+    return sorted(k for k in new if old.get(k) != new[k])
+
+
+def _check(content: Path, changed: list[str] | None) -> int:
+    """`cctp check` rules: the whole tree, or only the changed Markdown files (each also
+    against the others' slugs and sources, as `cctp check --changed` does)."""
+    from scrapers import check
+
+    if changed is None:
+        return check.check_content(content)
+    findings = []
+    for rel in changed:
+        path = content / rel
+        if path.suffix != ".md" or not path.is_file():
+            continue
+        is_page = rel.startswith("pages/")
+        found, meta = check.check_file(path, is_page)
+        findings.extend(found)
+        if meta and not is_page:
+            findings.extend(check._repeats(content, path, meta))
+    errors = [f for f in findings if f.error]
+    for f in findings:
+        print(f, file=sys.stderr)
+    if findings:
+        print(f"đã kiểm tra {len(changed)} tệp đã đổi: {len(errors)} lỗi, "
+              f"{len(findings) - len(errors)} cảnh báo", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def build(content: Path, output: Path, settings: Path, full: bool = False, index: bool = True,
+          check: bool = True, quiet: bool = False, state_dir: Path = STATE_DIR) -> int:
+    started = time.perf_counter()
+    say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
+    record = state_path(settings, output, state_dir)
+    pages_record = record.with_suffix(".pages")
+    old = None if full else _load(record)
+    new_salt = salt(settings)
+    files = _stat_tree(content)
+    source = {k: list(v) for k, v in files.items()}
+
+    if (old and old.get("salt") == new_salt and old.get("content") == source
+            and output.is_dir() and old.get("output") == _listing(output)):
+        say(f"Không có gì thay đổi: bỏ qua dựng trang và chỉ mục tìm kiếm "
+            f"({time.perf_counter() - started:.2f} s).")
+        return 0
+
+    same_salt = bool(old) and old.get("salt") == new_salt
+    changed = None
+    if same_salt:
+        changed = _changed(old.get("content", {}), source)
+        gone = sorted(set(old.get("content", {})) - set(source))
+        say(f"Nội dung: {len(changed)} tệp mới hoặc đã sửa, {len(gone)} tệp đã xoá.")
+    elif old:
+        say("Giao diện, plugin, cấu hình hoặc dữ liệu đã đổi: dựng lại mọi trang.")
+    else:
+        say("Chưa có bản dựng trước (hoặc --full): dựng toàn bộ vào thư mục trống.")
+
+    if check and _check(content, changed) != 0:
+        say("Có lỗi trong content/: sửa rồi chạy lại (không dựng trang).")
+        return 1
+    if old:  # from here on, a stopped build must not look finished (but may be resumed)
+        _save(record, {**old, "output": None})
+
+    pelican = Path(sys.executable).parent / "pelican"
+    command = [str(pelican), str(content), "-s", str(settings), "-o", str(output), "--fatal", "errors",
+               "-e", f"INCREMENTAL_STATE={json.dumps(str(pages_record))}",
+               f"INCREMENTAL_SALT={json.dumps(new_salt)}"]
+    if old is None:
+        pages_record.unlink(missing_ok=True)
+        command += ["--delete-output-directory"]
+    else:
+        command += ["DELETE_OUTPUT_DIRECTORY=false"]
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL if quiet else None)
+    if done.returncode != 0:
+        return done.returncode
+    site_seconds = time.perf_counter() - started
+    stats = {}
+    try:
+        with open(pages_record, "rb") as fh:
+            stats = pickle.load(fh).get("stats", {})
+    except (OSError, EOFError, pickle.UnpicklingError):
+        pass
+    say(f"Trang: dựng {stats.get('rendered', '?')} lượt, giữ nguyên {stats.get('skipped', '?')} lượt, "
+        f"xoá {stats.get('removed', '?')} tệp không còn dùng ({site_seconds:.1f} s).")
+
+    if index:
+        done = subprocess.run([sys.executable, "-m", "scrapers.index", str(output)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL if quiet else None)
+        if done.returncode != 0:
+            return done.returncode
+    _save(record, {"salt": new_salt, "content": source, "output": _listing(output)})
+    say(f"Xong sau {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--content", type=Path, default=ROOT / "content", help="thư mục nội dung (mặc định: content)")
+    p.add_argument("--output", type=Path, default=ROOT / "output", help="thư mục trang (mặc định: output)")
+    p.add_argument("--settings", type=Path, default=ROOT / "pelicanconf.py",
+                   help="tệp cấu hình Pelican (mặc định: pelicanconf.py; trang công khai: publishconf.py)")
+    p.add_argument("--full", action="store_true", help="dựng lại toàn bộ vào thư mục trống")
+    p.add_argument("--no-index", action="store_true", help="không dựng chỉ mục tìm kiếm")
+    p.add_argument("--no-check", action="store_true", help="không kiểm tra content/ trước khi dựng")
+
+
+def run(args) -> int:
+    return build(args.content.resolve(), args.output.resolve(), args.settings.resolve(), full=args.full,
+                 index=not args.no_index, check=not args.no_check)

@@ -1,0 +1,102 @@
+"""`cctp build` (scrapers/site_build.py with plugins/cctp_incremental) writes what a build from
+scratch writes: a small archive is built, then an article is added, one edited and one
+deleted, and the incremental rebuild is compared file by file, byte for byte, with a plain
+`pelican --delete-output-directory` build of the same content, for the default and the
+public settings. An unchanged tree is then a no-op that touches nothing."""
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import build_site, synthetic_content
+
+from scrapers import site_build
+
+ARTICLES = 60
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    return synthetic_content(tmp_path_factory.mktemp("incremental"), ARTICLES, seed=11, with_real=True)
+
+
+def files(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*"))
+            if p.is_file() and not p.relative_to(output).as_posix().startswith("pagefind/")}
+
+
+def stats(state: Path) -> dict:
+    (pages,) = state.glob("*.pages")
+    with open(pages, "rb") as fh:
+        return pickle.load(fh)["stats"]
+
+
+def newest(content: Path) -> list[Path]:
+    return sorted((content / "articles").glob("*/*.md"), key=lambda p: p.read_text(encoding="utf-8"))
+
+
+def change(content: Path) -> None:
+    """Add an article (the newest, in a province and topics that have others), edit one,
+    delete one."""
+    articles = sorted((content / "articles").glob("2025/*.md"))
+    text = articles[0].read_text(encoding="utf-8")
+    text = re.sub(r"^slug: .*$", "slug: bai-moi-them-vao-kho", text, count=1, flags=re.M)
+    text = re.sub(r"^title: .*$", "title: Bài mới thêm vào kho", text, count=1, flags=re.M)
+    text = re.sub(r"^date: .*$", "date: 2025-12-31", text, count=1, flags=re.M)
+    (content / "articles" / "2025" / "bai-moi-them-vao-kho.md").write_text(text, encoding="utf-8")
+    edited = articles[1]
+    edited.write_text(edited.read_text(encoding="utf-8").rstrip() + "\n\nMột đoạn mới thêm vào.\n",
+                      encoding="utf-8")
+    articles[2].unlink()
+
+
+@pytest.mark.parametrize("settings", ["pelicanconf.py", "publishconf.py"])
+def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, monkeypatch):
+    monkeypatch.setenv("CCTP_SITEURL", "https://example.org/cctp")
+    settings_path = site_build.ROOT / settings
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    output, state = tmp_path / "output", tmp_path / "state"
+
+    def build() -> int:
+        return site_build.build(content, output, settings_path, index=False, check=False,
+                                quiet=True, state_dir=state)
+
+    assert build() == 0
+    first = stats(state)
+    assert first["rendered"] > ARTICLES and first["skipped"] == 0
+    (output / "admin").mkdir()  # what `make admin-site` adds is not kept by a site build
+    (output / "admin" / "index.html").write_text("admin", encoding="utf-8")
+
+    change(content)
+    assert build() == 0
+    second = stats(state)
+    assert 0 < second["rendered"] < first["rendered"]
+    assert second["removed"] >= 1
+
+    scratch = files(build_site(content, tmp_path / "scratch", settings, index=False))
+    incremental = files(output)
+    assert sorted(incremental) == sorted(scratch)
+    different = [name for name in scratch if incremental[name] != scratch[name]]
+    assert not different, f"{len(different)} file(s) differ, e.g. {different[:5]}"
+    assert "bai-viet/bai-moi-them-vao-kho/index.html" in incremental
+
+    # Unchanged tree: nothing runs, nothing is touched.
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
+    started = time.perf_counter()
+    assert build() == 0
+    assert time.perf_counter() - started < 2
+    assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
+
+    # A page removed from output/ by hand is noticed and written again.
+    page = output / "bai-viet" / "bai-moi-them-vao-kho" / "index.html"
+    page.unlink()
+    assert build() == 0
+    assert page.read_bytes() == scratch["bai-viet/bai-moi-them-vao-kho/index.html"]
+    assert stats(state)["rendered"] == 1
