@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -73,12 +74,36 @@ def _own(content) -> bytes:
     return digest
 
 
+class _Pickler(pickle.Pickler):
+    """Pickles an article's data the way _feed digests it, at C speed: other articles by
+    their source file, tags and authors by name and slug."""
+
+    # reducer_override, unlike persistent_id, is not called for strings and numbers.
+    def reducer_override(self, obj):
+        if isinstance(obj, Content):
+            return str, (_own(obj).decode(),)
+        if isinstance(obj, URLWrapper):
+            return str, (f"W{type(obj).__name__}:{obj.name}\0{obj.slug}",)
+        if isinstance(obj, (set, frozenset)):
+            raise pickle.PicklingError("set order varies between processes")
+        return NotImplemented
+
+
 def _content_digest(content) -> bytes:
     memo = _state["memo"]
     key = id(content)
     found = memo.get(key)
     if found is not None and found[0] is content:
         return found[1]
+    data = {name: value for name, value in vars(content).items() if name not in SKIP_ATTRS}
+    buffer = io.BytesIO()
+    try:
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
+        digest = hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
+        memo[key] = (content, digest)
+        return digest
+    except (pickle.PicklingError, TypeError, AttributeError):
+        pass  # something pickle cannot take (a function, a set): digest it field by field
     h = hashlib.blake2b(digest_size=16)
     h.update(type(content).__qualname__.encode())
     stack = {key}
@@ -109,7 +134,7 @@ def _feed(h, value, stack: set, inner: bool) -> None:
         # Tags, authors, categories: as_dict() adds to __dict__ when a URL is formatted, so
         # only what they are is digested (their URLs follow from the slug and settings).
         h.update(f"W{t.__name__}:{value.name}\0{value.slug}".encode())
-    elif t.__name__ == "Group" and t.__module__ == "cctp_listing":
+    elif _is_group(value):
         _feed_group(h, value, stack, inner)
     elif isinstance(value, (dt.date, dt.time)):
         h.update(f"{t.__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}".encode())
@@ -117,6 +142,12 @@ def _feed(h, value, stack: set, inner: bool) -> None:
         h.update(b"L%d:" % len(value))
         for item in value:
             _feed(h, item, stack, inner)
+    elif isinstance(value, dict) and value and all(_is_group(v) for v in value.values()):
+        # province_by_slug and the like: their keys; a page that looks a group up or goes
+        # through the values has it recorded by _note, and digested then.
+        h.update(b"GM%d:" % len(value))
+        for key in value:
+            _feed(h, key, stack, inner)
     elif isinstance(value, dict):
         h.update(b"D%d:" % len(value))
         for key, item in value.items():  # in order: templates iterate dicts in order
@@ -149,6 +180,11 @@ def _feed(h, value, stack: set, inner: bool) -> None:
         stack.discard(id(value))
 
 
+def _is_group(value) -> bool:
+    t = type(value)
+    return t.__name__ == "Group" and t.__module__ == "cctp_listing"
+
+
 def _group_key(group) -> str:
     return f"{group.url}\0{group.slug}\0{group.name}"
 
@@ -172,22 +208,35 @@ def _group_digest(group) -> bytes:
         return found[1]
     h = hashlib.blake2b(digest_size=16)
     _feed_group(h, group, set(), inner=False)
-    for name in DEEP_ATTRS:
-        h.update(b"\1" + name.encode())
-        _feed(h, getattr(group, name, None), set(), inner=False)
+    # `sections` (cctp_documents) is the articles grouped by province, set just before the
+    # group's own page is written: the articles stand for it.
+    _feed(h, group.articles, set(), inner=False)
+    memo[id(group)] = (group, h.digest())
+    return memo[id(group)][1]
+
+
+def _shallow_digest(group) -> bytes:
+    memo = _state["shallow_memo"]
+    found = memo.get(id(group))
+    if found is not None and found[0] is group:
+        return found[1]
+    h = hashlib.blake2b(digest_size=16)
+    _feed_group(h, group, set(), inner=False)
     memo[id(group)] = (group, h.digest())
     return memo[id(group)][1]
 
 
 def _deep_digest(keys) -> bytes | None:
-    """The full digest of the groups a page read the articles of; None if one is gone."""
+    """The digest of the groups a page looked up ("shallow") or read the articles of
+    ("deep"); None if one is gone."""
     groups = _state["groups"]
     h = hashlib.blake2b(digest_size=16)
-    for key in sorted(keys):
+    for depth, key in sorted(keys):
         group = groups.get(key)
         if group is None:
             return None
-        h.update(key.encode() + _group_digest(group))
+        h.update(depth.encode() + key.encode())
+        h.update(_group_digest(group) if depth == "deep" else _shallow_digest(group))
     return h.digest()
 
 
@@ -214,6 +263,21 @@ def _context_digest(context: dict, name: str) -> bytes:
 
 # --- what a template reads ------------------------------------------------------------------
 
+def _parse_template(env, name: str):
+    """(undeclared names, referenced template names or None if one is chosen at render time)
+    of one template, parsed once per build."""
+    memo = _state["parsed"]
+    if name not in memo:
+        source, _, _ = env.loader.get_source(env, name)
+        ast = env.parse(source)
+        refs = list(meta.find_referenced_templates(ast))
+        dynamic = None in refs or any(
+            not isinstance(node.template, nodes.Const)
+            for node in ast.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)))
+        memo[name] = (meta.find_undeclared_variables(ast), None if dynamic else refs)
+    return memo[name]
+
+
 def _template_names(env, name: str) -> frozenset | None:
     """Every undeclared variable of template `name` and the templates it pulls in; None when
     one of them is chosen at render time (then the page is always rendered)."""
@@ -226,19 +290,12 @@ def _template_names(env, name: str) -> frozenset | None:
         if current in seen:
             continue
         seen.add(current)
-        source, _, _ = env.loader.get_source(env, current)
-        ast = env.parse(source)
-        names |= meta.find_undeclared_variables(ast)
-        for ref in meta.find_referenced_templates(ast):
-            if ref is None:
-                memo[name] = None
-                return None
-            todo.append(ref)
-        # find_referenced_templates skips a list of names given to include/extends
-        for node in ast.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
-            if not isinstance(node.template, nodes.Const):
-                memo[name] = None
-                return None
+        found, refs = _parse_template(env, current)
+        if refs is None:
+            memo[name] = None
+            return None
+        names |= found
+        todo.extend(refs)
     memo[name] = frozenset(names)
     return memo[name]
 
@@ -292,20 +349,32 @@ def _run(key: str, base: bytes | None, render) -> None:
     _state["rendered"] += 1
 
 
-def _deep_access(obj, attribute) -> None:
+def _note(obj, name, result) -> None:
+    """What a template reads of the browse groups, as it reads it (obj.name or obj[name])."""
     reading = _state.get("reading")
-    if reading is not None and attribute in DEEP_ATTRS and type(obj).__name__ == "Group":
-        reading.add(_group_key(obj))
+    if reading is None:
+        return
+    if _is_group(result):
+        reading.add(("shallow", _group_key(result)))
+    elif _is_group(obj):
+        if name in DEEP_ATTRS:
+            reading.add(("deep", _group_key(obj)))
+    elif type(obj) is dict and name in ("items", "values", "get") and obj:
+        values = list(obj.values())
+        if all(_is_group(v) for v in values):
+            reading.update(("shallow", _group_key(v)) for v in values)
 
 
 def env_getattr(self, obj, attribute):
-    _deep_access(obj, attribute)
-    return _stock["getattr"](self, obj, attribute)
+    result = _stock["getattr"](self, obj, attribute)
+    _note(obj, attribute, result)
+    return result
 
 
 def env_getitem(self, obj, argument):
-    _deep_access(obj, argument)
-    return _stock["getitem"](self, obj, argument)
+    result = _stock["getitem"](self, obj, argument)
+    _note(obj, argument, result)
+    return result
 
 
 def _relative(path: str) -> str:
@@ -326,8 +395,8 @@ def _before_first_write() -> None:
     objects, and a digest must not depend on which pages happened to be rendered first."""
     _state["primed"] = True
     for value in (_state.get("context") or {}).values():
-        if isinstance(value, list):
-            for item in value:
+        if isinstance(value, (list, dict)):
+            for item in (value.values() if isinstance(value, dict) else value):
                 if type(item).__name__ == "Group" and type(item).__module__ == "cctp_listing":
                     _state["groups"].setdefault(_group_key(item), item)
     for generator in _state.get("generators", []):
@@ -409,7 +478,7 @@ def start(pelican) -> None:
         return
     _state.update(on=True, path=Path(path), salt=str(settings.get("INCREMENTAL_SALT") or ""),
                   output=os.path.abspath(pelican.output_path), started=time.time_ns(),
-                  calls={}, debug={}, primed=False, groups={}, group_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, context_memo={}, templates={},
+                  calls={}, debug={}, primed=False, groups={}, group_memo={}, shallow_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, context_memo={}, templates={}, parsed={},
                   skipped=0, rendered=0, old_calls={}, old_files={})
     # The record is kept by this process: rendering in forked workers (cctp_parallel_write)
     # would write files it never hears of.
