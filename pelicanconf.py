@@ -35,6 +35,7 @@ FAST_PLUGINS = [] if os.environ.get("CCTP_STOCK_BUILD") else [
     "cctp_fast_templates",
     "cctp_fast_write",
     "cctp_read_cache",
+    "cctp_parallel_read",
     "cctp_parallel_write",
     "cctp_incremental",  # only under `cctp build`; after cctp_parallel_write (wraps its writer)
 ]

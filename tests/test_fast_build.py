@@ -2,7 +2,7 @@
 writes: a small archive is built with them and without them (CCTP_STOCK_BUILD=1), for the
 default and the public settings, and every output file is compared byte for byte, also
 when the articles come from the reader cache of a previous build and when two processes
-render the pages."""
+read the articles and render the pages."""
 from __future__ import annotations
 
 import shutil
@@ -32,8 +32,10 @@ def test_fast_plugins_write_the_same_bytes(small_archive, tmp_path, settings):
     # Again, now reading every article from the cache the first build left (cctp_read_cache).
     cached = files(build_site(small_archive, tmp_path / "cached", settings, index=False, env=env))
     assert cached == fast
-    # Rendered by two processes (cctp_parallel_write).
-    parallel = files(build_site(small_archive, tmp_path / "parallel", settings, index=False,
+    # Read and rendered by two processes (cctp_parallel_read, cctp_parallel_write); from a copy
+    # of the articles, whose reader cache is empty, so that every file is read.
+    copy = shutil.copytree(small_archive, tmp_path / "content-copy")
+    parallel = files(build_site(copy, tmp_path / "parallel", settings, index=False,
                                 env={**env, "CCTP_BUILD_JOBS": "2"}))
     assert parallel == fast
     stock = files(build_site(small_archive, tmp_path / "stock", settings, index=False,
@@ -100,3 +102,26 @@ def test_reader_cache_follows_what_changes_reading(tmp_path):
         os.utime(folder, (i * 1000, i * 1000))  # long ago, oldest first
     prune(tmp_path / "cache", tmp_path / "cache" / "11")
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [f"{i:02}" for i in range(4, 12)]
+
+
+def test_parallel_read_reports_a_broken_file_once(tmp_path):
+    """cctp_parallel_read: a file a worker cannot read is read again by the main process,
+    which reports it exactly as a one-process build does."""
+    import os
+    import subprocess
+
+    from conftest import PELICAN
+
+    content = synthetic_content(tmp_path, 8, seed=3)
+    broken = sorted((content / "articles").glob("*/*.md"))[5]
+    lines = broken.read_text(encoding="utf-8").split("\n")
+    lines[1] = "title: [unclosed"
+    broken.write_text("\n".join(lines), encoding="utf-8")
+    runs = {}
+    for jobs in ("1", "2"):
+        done = subprocess.run([str(PELICAN), str(content), "-s", str(ROOT / "pelicanconf.py"), "-o",
+                               str(tmp_path / f"out{jobs}"), "--ignore-cache", "--fatal", "errors"],
+                              cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "CCTP_BUILD_JOBS": jobs, "COLUMNS": "400"})
+        runs[jobs] = (done.returncode, done.stdout.count("Error parsing YAML") + done.stderr.count("Error parsing YAML"))
+    assert runs["1"] == runs["2"] == (1, 1)

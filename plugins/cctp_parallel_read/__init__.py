@@ -1,0 +1,171 @@
+"""Articles' Markdown and front matter read by several processes at once (CCTP_BUILD_JOBS).
+
+With BUILD_JOBS = N > 1, when the articles generator reads its first file, N-1 workers are
+forked; each reads (Markdown, YAML: the reader's ``read``) a fixed share of the files the
+reader cache does not already hold, in Pelican's order, and sends the results back through a
+pipe. The main process reads the rest itself and turns every result into an article as
+before, in the same order, so plugins, the reader cache and everything after see exactly
+what one process would produce. The main process takes one file in 2N-1 and each worker two:
+the main process also builds the Content objects and runs the plugins on them.
+
+What a worker logs while reading a file is sent with the result and logged by the main
+process when it takes that file, so messages come once, in order, through its handlers. A
+worker that fails on a file (or dies) sends nothing usable for it: the main process then
+reads that file itself, so errors are reported as without this plugin. Off
+(one process) unless asked for, like cctp_parallel_write, which shares the setting.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import pickle
+
+from pelican import signals
+
+log = logging.getLogger(__name__)
+
+_FAILED = "failed"
+
+
+class Pool:
+    """The workers of one articles generator and which of them reads which file."""
+
+    def __init__(self, generator, jobs: int) -> None:
+        self.owner: dict[str, int] = {}      # absolute path -> worker number (0: this process)
+        self.pipes: dict[int, pickle.Unpickler] = {}  # worker number -> what it sends
+        self.files: list = []                # the pipes' read ends, closed at the end
+        self.pids: list[int] = []
+        self.readers = generator.readers
+        self.stock_read = {}                 # reader -> its own read method
+        files = [os.path.abspath(os.path.join(generator.path, f))
+                 for f in generator.get_files(generator.settings["ARTICLE_PATHS"],
+                                              exclude=generator.settings["ARTICLE_EXCLUDES"])]
+        todo = [f for f in files if self.readers.get_cached_data(f, (None, None))[0] is None]
+        slots = 2 * jobs - 1
+        for i, path in enumerate(todo):
+            slot = i % slots
+            self.owner[path] = 0 if slot == 0 else (slot - 1) // 2 + 1
+        if len(todo) < slots:
+            return
+        for worker in range(1, jobs):
+            mine = [p for p in todo if self.owner[p] == worker]
+            read_end, write_end = os.pipe()
+            _widen(write_end)
+            pid = os.fork()
+            if pid == 0:
+                os.close(read_end)
+                _work(self.readers, mine, write_end)  # never returns
+            os.close(write_end)
+            self.pids.append(pid)
+            self.files.append(os.fdopen(read_end, "rb"))
+            self.pipes[worker] = pickle.Unpickler(self.files[-1])
+        for reader in set(self.readers.readers.values()):
+            self.stock_read[reader] = reader.read
+            reader.read = self._reading(reader)
+
+    def _reading(self, reader):
+        stock = reader.read
+
+        def read(path):
+            worker = self.owner.get(path, 0)
+            result = self._receive(worker, path) if worker else None
+            return stock(path) if result is None else result
+        return read
+
+    def _receive(self, worker: int, path: str):
+        pipe = self.pipes.get(worker)
+        if pipe is None:
+            return None
+        try:
+            sent, result, records = pipe.load()
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self.pipes.pop(worker, None)  # the worker died: read its files here
+            return None
+        if sent != path:  # cannot happen while both follow get_files' order; be safe
+            self.pipes.pop(worker, None)
+            return None
+        if result == _FAILED:
+            return None
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        return result
+
+    def close(self) -> None:
+        for reader, read in self.stock_read.items():
+            reader.read = read
+        self.pipes.clear()
+        for file in self.files:  # a worker still writing then stops instead of waiting
+            file.close()
+        failed = 0
+        for pid in self.pids:
+            _, status = os.waitpid(pid, 0)
+            failed += bool(os.waitstatus_to_exitcode(status))
+        if failed:
+            log.debug("cctp_parallel_read: %d worker(s) ended badly; their files were read here", failed)
+
+
+def _widen(fd: int) -> None:
+    """A larger pipe lets a worker run ahead instead of waiting for each read."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (AttributeError, OSError):
+        pass
+
+
+class _Keep(logging.Handler):
+    """A worker's log records, kept to be sent with the file's result."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        self.records.append(record)
+
+
+def _work(readers, paths: list[str], fd: int) -> None:
+    status = 0
+    keep = _Keep()
+    logging.getLogger().handlers = [keep]
+    try:
+        with os.fdopen(fd, "wb") as out:
+            sender = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+            for path in paths:
+                reader = readers.readers[os.path.splitext(path)[1][1:]]
+                keep.records = []
+                try:
+                    result = reader.read(path)
+                except Exception:  # the main process reads it again and reports it
+                    result, keep.records = _FAILED, []
+                sender.dump((path, result, keep.records))
+    except BaseException:
+        status = 1
+    finally:
+        logging.shutdown()
+        os._exit(status)
+
+
+_pools: dict[int, Pool] = {}
+
+
+def start(generator) -> None:
+    """article_generator_preread: sent before every file; acts on the first."""
+    if id(generator) in _pools:
+        return
+    jobs = int(generator.settings.get("BUILD_JOBS") or 1)
+    _pools[id(generator)] = Pool(generator, jobs) if jobs > 1 else None
+
+
+def finish(generator) -> None:
+    pool = _pools.pop(id(generator), None)
+    if pool:
+        pool.close()
+
+
+def register() -> None:
+    signals.article_generator_preread.connect(start)
+    signals.article_generator_finalized.connect(finish)
