@@ -1,6 +1,6 @@
 """Build speed: the same synthetic archive built by our Pelican setup and, beside it, by Hugo.
 
-    python bench/build.py --articles 10000 [--repeat 3] [--vs-hugo] [--stock] [--keep DIR]
+    python bench/build.py --articles 10000 [--repeat 3] [--vs-hugo] [--stock] [--jobs 2] [--keep DIR]
 
 Generates N articles with bench/corpus.py, then builds them in turn, --repeat times each:
 our build as `make publish` runs it (publishconf.py: every page and the Atom feeds), reading
@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--vs-hugo", action="store_true", help="build the same corpus with Hugo too")
     parser.add_argument("--stock", action="store_true", help="also build without the build-speed plugins")
+    parser.add_argument("--jobs", type=int, default=1, help="also a full build with CCTP_BUILD_JOBS=JOBS")
     parser.add_argument("--no-index", action="store_true", help="skip the Pagefind index")
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temporary folder)")
     args = parser.parse_args()
@@ -125,7 +126,8 @@ def main() -> None:
     pelican = [str(PELICAN), str(content), "-s", str(ROOT / "publishconf.py"), "-o", str(output),
                "--delete-output-directory", "--fatal", "errors"]
     env = {"CCTP_SITEURL": "https://example.org/cctp"}
-    builds: dict[str, list[tuple[float, int, float]]] = {"fast": [], "warm": [], "stock": [], "hugo": []}
+    builds: dict[str, list[tuple[float, int, float]]] = {"fast": [], "warm": [], "stock": [], "hugo": [],
+                                                         "jobs": []}
     indexes = []
     site = hugo_site(content, base / "hugo") if args.vs_hugo and hugo else None
     # Interleaved so that a change in the machine's load falls on every contender alike.
@@ -139,12 +141,16 @@ def main() -> None:
         # unchanged tree, reads them from the cache that the first one left.
         builds["fast"].append(run(pelican + ["--ignore-cache"], env))
         builds["warm"].append(run(pelican, env))
+        if args.jobs > 1:
+            builds["jobs"].append(run(pelican + ["--ignore-cache"], {**env, "CCTP_BUILD_JOBS": str(args.jobs)}))
         if not args.no_index:
             indexes.append(run([sys.executable, "-m", "scrapers.index", str(output)]))
 
     print(f"tải sau khi đo: {load()}; trung vị của {args.repeat} lần:")
     fast, fast_peak, fast_cpu = summary("Pelican + plugin tăng tốc", builds["fast"])
     summary("  dựng lại, nội dung không đổi", builds["warm"])
+    if builds["jobs"]:
+        jobs, _, jobs_cpu = summary(f"  {args.jobs} tiến trình (CCTP_BUILD_JOBS)", builds["jobs"])
     if builds["stock"]:
         stock, _, stock_cpu = summary("Pelican gốc (CCTP_STOCK_BUILD=1)", builds["stock"])
         print(f"{'  nhanh hơn bản gốc':<34} {stock / fast:7.2f}× (CPU {stock_cpu / fast_cpu:.2f}×)")
@@ -152,6 +158,8 @@ def main() -> None:
         hugo_seconds, _, hugo_cpu = summary("Hugo", builds["hugo"])
         print(f"{'  tỉ lệ Pelican / Hugo':<34} {fast / hugo_seconds:7.2f}× (CPU {fast_cpu / hugo_cpu:.2f}×; "
               f"mục tiêu ≤ 1,2×)")
+        if builds["jobs"]:
+            print(f"{f'  {args.jobs} tiến trình / Hugo':<34} {jobs / hugo_seconds:7.2f}× (CPU {jobs_cpu / hugo_cpu:.2f}×)")
     print(f"{'  RSS đỉnh Pelican':<34} {mb(fast_peak)} (mục tiêu ≤ 1 GB)")
     if indexes:
         summary("chỉ mục Pagefind (bên cạnh)", indexes)
