@@ -111,13 +111,18 @@ def build(articles: int, work: Path, rebuild: bool) -> Path:
 
 def index_stats(output: Path) -> str:
     bundle = output / "pagefind"
-    chunks = sorted(p.stat().st_size for p in (bundle / "index").glob("*.pf_index"))
-    fragments = [p.stat().st_size for p in (bundle / "fragment").glob("*.pf_fragment")]
-    filters = sum(p.stat().st_size for p in (bundle / "filter").glob("*.pf_filter"))
-    meta = sum(p.stat().st_size for p in bundle.glob("*.pf_meta"))
-    return (f"chỉ mục: {len(chunks)} khối, tổng {sum(chunks) / 1e6:.1f} MB, trung vị {statistics.median(chunks) / 1e3:.0f} kB, "
-            f"lớn nhất {chunks[-1] / 1e3:.0f} kB; siêu dữ liệu {meta / 1e3:.0f} kB; bộ lọc {filters / 1e3:.0f} kB; "
-            f"{len(fragments)} mảnh, trung vị {statistics.median(fragments) / 1e3:.1f} kB")
+    state = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    lines = []
+    for level, folder, label in (("main", "chinh", "chính"), ("periods", "giai-doan", "giai đoạn")):
+        sizes = lambda pattern: [p.stat().st_size for p in bundle.glob(f"{folder}/{pattern}")]  # noqa: E731
+        chunks = sorted(sizes("*/index/*.pf_index"))
+        lines.append(f"chỉ mục {label}: {len(state[level])} phần (lớn nhất {max(s['pages'] for s in state[level])} bài); "
+                     f"{len(chunks)} khối, tổng {sum(chunks) / 1e6:.1f} MB, trung vị {statistics.median(chunks) / 1e3:.1f} kB, "
+                     f"lớn nhất {chunks[-1] / 1e3:.0f} kB; siêu dữ liệu {sum(sizes('*/*.pf_meta')) / 1e3:.0f} kB; "
+                     f"bộ lọc {sum(sizes('*/filter/*.pf_filter')) / 1e3:.0f} kB")
+    lines.append(f"shards.json {(bundle / 'shards.json').stat().st_size / 1e3:.0f} kB "
+                 f"({len(state['common']['words'])} từ phổ biến), hệ số {state['scale']}")
+    return "\n".join(lines)
 
 
 class Session:

@@ -24,21 +24,33 @@ returns (theme/static/js/search.js, with the tables from ``codec_tables``).
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import unicodedata
+from collections import Counter
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 import pagefind_bin
+
+PAGEFIND_VERSION = version("pagefind-bin")
 
 # Must follow ARTICLE_SAVE_AS in pelicanconf.py ("bai-viet/{slug}/index.html").
 ARTICLE_GLOB = "bai-viet/**/*.html"
 BUNDLE = "pagefind"
 LANGUAGE = "vi"
+# Every word of the search view ends with this letter (Latin letter alveolar click: a letter
+# to Pagefind, never in our texts). Pagefind matches each query word as a prefix of indexed
+# words; "tuǂ" is the prefix of no other word than "tuǂ", whereas "tu" was of tuan, tuong,
+# tuyen…, and every such word's postings were ranked (docs/search.md, "Size and speed").
+TERMINATOR = "\u01c2"
 
 # The code: MARK, one CODE character for the number n of accented letters, then n pairs
 # (position in the word, form of the letter), each one CODE character. CODE is ASCII
@@ -76,16 +88,19 @@ def _encoder() -> dict[str, tuple[str, int]]:
 
 def codec_tables() -> dict:
     """What the search page needs to fold queries and decode results the same way."""
-    return {"mark": MARK, "code": CODE, "letters": letter_forms()}
+    return {"mark": MARK, "code": CODE, "letters": letter_forms(), "end": TERMINATOR}
 
 
-_WORD = re.compile(r"[^\W_]+")
+# A word, or an HTML character reference, which is left as it is ("&amp;" is no word).
+_WORD = re.compile(r"&(?:#\w+|[A-Za-z]\w*);|[^\W_]+")
 
 
 def _encode_word(match: re.Match) -> str:
     word = match.group(0)
-    if word.isascii():
+    if word[0] == "&":
         return word
+    if word.isascii():
+        return word + TERMINATOR
     table = _encoder()
     ascii_word, pairs = [], []
     for position, char in enumerate(word):
@@ -94,17 +109,19 @@ def _encode_word(match: re.Match) -> str:
             continue
         found = table.get(char)
         if found is None or position >= len(CODE):
-            return word  # a letter Vietnamese does not use: left to Pagefind as it is
+            return word + TERMINATOR  # a letter Vietnamese does not use: left as it is
         ascii_word.append(found[0])
         pairs.append(CODE[position] + CODE[found[1]])
     if len(pairs) >= len(CODE):
-        return word
-    return "".join(ascii_word) + MARK + CODE[len(pairs)] + "".join(pairs)
+        return word + TERMINATOR
+    # The terminator goes before the code: after it, Pagefind would split the word in two.
+    return "".join(ascii_word) + TERMINATOR + MARK + CODE[len(pairs)] + "".join(pairs)
 
 
 def encode_text(text: str) -> str:
-    """ASCII spelling of a text with each accented word's code glued to it (see module doc)."""
-    text = unicodedata.normalize("NFC", text).replace(MARK, LITERAL_MARK)
+    """ASCII spelling of a text, every word ended by TERMINATOR and each accented word's code
+    glued to it (see module doc). A TERMINATOR already in the text is dropped."""
+    text = unicodedata.normalize("NFC", text).replace(TERMINATOR, "").replace(MARK, LITERAL_MARK)
     return _WORD.sub(_encode_word, text)
 
 
@@ -122,10 +139,10 @@ def decode_text(text: str) -> str:
             out.append(text[last:match.start()] + (MARK if count == 0 else match.group(0)))
             last = match.end()
             continue
-        word_start = match.start()
+        word_start = word_end = match.start() - (text[match.start() - 1:match.start()] == TERMINATOR)
         while word_start > last and text[word_start - 1].isascii() and text[word_start - 1].isalnum():
             word_start -= 1
-        word = list(text[word_start:match.start()])
+        word = list(text[word_start:word_end])
         pairs = text[match.end():match.end() + 2 * count]
         for i in range(0, len(pairs) - 1, 2):
             position, number = CODE.find(pairs[i]), CODE.find(pairs[i + 1])
@@ -137,7 +154,7 @@ def decode_text(text: str) -> str:
         out.append(text[last:word_start] + "".join(word))
         last = match.end() + 2 * count
     out.append(text[last:])
-    return "".join(out)
+    return "".join(out).replace(TERMINATOR, "")
 
 
 _TAG = re.compile(r"(<[^>]*>)")
@@ -154,42 +171,248 @@ class IndexBuildError(RuntimeError):
     """The search index could not be built; the message (Vietnamese, like `cctp check`) says why."""
 
 
-def _write_views(output: Path, pages: list[Path], views: Path) -> None:
+# --- Shards ---------------------------------------------------------------------------------
+#
+# Pagefind 1.5 ranks a page by scanning every posting of the query's words: a query costs
+# about results × postings, the square of the archive's size when its words are common ("cải
+# cách tư pháp" is in nearly every article). So the index is built twice, from the same search
+# views, as two sets of Pagefind bundles listed in ``pagefind/shards.json``:
+#
+# - ``chinh/<year>``: the whole archive in as few bundles as Pagefind's memory allows (about
+#   250 kB per page: MAIN_PAGES per bundle, consecutive years), merged by the search page for
+#   queries that are cheap to rank at once, and for counts;
+# - ``giai-doan/<period>``: a year, or a half, quarter or month of it, whichever keeps it within
+#   PERIOD_PAGES, for queries that match too much to rank at once: the page ranks them one
+#   period at a time, newest first, opening a period only when its results are needed.
+#
+# Calendar periods and whole years keep one new article to one bundle of each set, and only
+# bundles whose pages changed are indexed again (their digest is kept in shards.json).
+MAIN_PAGES = 10_000
+PERIOD_PAGES = 500
+SHARDS_FILE = "shards.json"
+# Bumped when the search view or the layout changes: every bundle is then rebuilt.
+FORMAT = "4"
+# Pagefind cuts its word index into chunks of this many word positions (its default, 20,000,
+# suits a site of a few thousand pages): a query fetches the chunks holding its words, and the
+# page list (pf_meta, fetched first) lists every chunk, so smaller chunks cost there instead.
+MAIN_CHUNK = 10_000
+PERIOD_CHUNK = 2_000
+# Words found in at least this share of the pages are listed with their counts in shards.json:
+# the search page estimates from them what ranking a query at once would cost.
+COMMON_SHARE = 0.05
+_SORT_DATE = re.compile(r'data-pagefind-sort="date:(\d{4})-(\d{2})-\d{2}')
+_PERIODS = (("", lambda month: ""), ("-h", lambda month: str((month - 1) // 6 + 1)),
+            ("-q", lambda month: str((month - 1) // 3 + 1)), ("-", lambda month: f"{month:02d}"))
+UNDATED = "khong-ngay"
+# A bundle of one page that no query finds: the search page opens each period through it, so
+# that Pagefind's WebAssembly, which every opened bundle fetches from its own folder, comes
+# from one address (and the browser's cache) for all periods.
+HUB = "chung"
+_HUB_PAGE = ('<!doctype html><html lang="vi"><head><title>-</title></head>'
+             '<body><main data-pagefind-body>' + "cctp" + TERMINATOR * 2 + '</main></body></html>')
+_BODY = re.compile(r"data-pagefind-body.*</article>", re.S)
+_IGNORED = re.compile(r"<(\w+)[^>]*data-pagefind-ignore.*?</\1>", re.S)
+_INDEXED_WORD = re.compile(r"[^\W_]+" + TERMINATOR)
+
+
+def page_month(html: str) -> tuple[int, int] | None:
+    """(year, month) of an article page, from its Pagefind sort key (partials/pagefind-data.html)."""
+    found = _SORT_DATE.search(html)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def plan_periods(months: dict[str, tuple[int, int] | None], limit: int = PERIOD_PAGES) -> dict[str, list[str]]:
+    """Page path → period bundle, newest first: a year larger than ``limit`` pages is cut into
+    the coarsest calendar period (half, quarter, month) that keeps every part within it;
+    smaller consecutive years share a bundle up to ``limit`` ("2010-2013"). Undated pages last."""
+    by_year: dict[int, list[str]] = {}
+    undated = []
+    for path, month in sorted(months.items()):
+        if month is None:
+            undated.append(path)
+        else:
+            by_year.setdefault(month[0], []).append(path)
+    groups: list[tuple[list[int], dict[str, list[str]]]] = []  # (years packed, or [] when cut; parts)
+    for year in sorted(by_year):
+        pages = by_year[year]
+        if len(pages) > limit:
+            for infix, period in _PERIODS[1:]:
+                parts: dict[str, list[str]] = {}
+                for path in pages:
+                    parts.setdefault(f"{year}{infix}{period(months[path][1])}", []).append(path)
+                if max(map(len, parts.values())) <= limit or infix == "-":
+                    break
+            groups.append(([], parts))
+        elif groups and groups[-1][0] and sum(map(len, groups[-1][1].values())) + len(pages) <= limit:
+            groups[-1][0].append(year)
+            groups[-1][1]["pages"].extend(pages)
+        else:
+            groups.append(([year], {"pages": list(pages)}))
+    planned: dict[str, list[str]] = {}
+    for years, parts in reversed(groups):
+        if years:
+            planned[str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"] = parts["pages"]
+        else:
+            planned.update(sorted(parts.items(), reverse=True))
+    if undated:
+        planned[UNDATED] = undated
+    return planned
+
+
+def plan_main(months: dict[str, tuple[int, int] | None], limit: int = MAIN_PAGES) -> dict[str, list[str]]:
+    """Page path → main bundle: whole consecutive years, oldest first, up to ``limit`` pages
+    each (a larger year is a bundle of its own), named after their first year. Newest first."""
+    by_year: dict[int, list[str]] = {}
+    for path, month in sorted(months.items()):
+        by_year.setdefault(month[0] if month else 0, []).append(path)
+    bundles: list[list] = []  # [first year, pages], undated pages (year 0) first
+    for year in sorted(by_year):
+        if bundles and len(bundles[-1][1]) + len(by_year[year]) <= limit:
+            bundles[-1][1].extend(by_year[year])
+            bundles[-1][0] = bundles[-1][0] or year
+        else:
+            bundles.append([year, list(by_year[year])])
+    return {(str(year) if year else UNDATED): pages for year, pages in reversed(bundles)}
+
+
+def _digest(output: Path, pages: list[str], chunk: int) -> str:
+    digest = hashlib.sha256(f"{FORMAT} {PAGEFIND_VERSION} {chunk}".encode())
     for page in pages:
-        target = views / page.relative_to(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(search_view(page.read_text(encoding="utf-8")), encoding="utf-8")
+        digest.update(page.encode() + b"\0" + hashlib.sha256((output / page).read_bytes()).digest())
+    return digest.hexdigest()[:20]
 
 
-def build_index(output: Path, glob: str = ARTICLE_GLOB) -> None:
-    """Write ``output/pagefind/`` for the article pages of the built site in ``output``."""
-    output = Path(output)
-    if not output.is_dir():
-        raise IndexBuildError(f"{output}: không có thư mục này; hãy dựng trang trước (make site)")
-    pages = [p for p in output.glob(glob) if p.is_file()]
-    if not pages:
-        raise IndexBuildError(f"{output}: không có trang bài viết nào khớp {glob!r}; không có gì để lập chỉ mục")
-    # A stale bundle would keep fragments of pages that no longer exist.
-    shutil.rmtree(output / BUNDLE, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix="cctp-search-view-") as tmp:
-        views = Path(tmp)
-        _write_views(output, pages, views)
-        # Same relative paths under another root: Pagefind records the same URLs.
+# What the search page uses of a Pagefind bundle; the default UI's files are left out.
+_KEEP = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|wasm\..*|.*\.pf_meta|index|fragment|filter)$")
+
+
+def _run_pagefind(views: Path, name: str, pages: list[str], target: Path, chunk: int,
+                  glob: str = ARTICLE_GLOB) -> None:
+    """Index the search views of ``pages`` (paths under ``views``) into the bundle ``target``."""
+    with tempfile.TemporaryDirectory(prefix="cctp-search-set-") as tmp:
+        # Pagefind takes a directory: the bundle's pages are linked into one of their own,
+        # under the same relative paths, so Pagefind records the same URLs.
+        site = Path(tmp)
+        for page in pages:
+            (site / page).parent.mkdir(parents=True, exist_ok=True)
+            os.link(views / page, site / page)
         command = [
             str(pagefind_bin.get_executable()),
-            "--site", str(views),
+            "--site", str(site),
             "--glob", glob,
-            "--output-path", str((output / BUNDLE).resolve()),
+            "--output-path", str(target.resolve()),
             "--force-language", LANGUAGE,
             "--quiet",
         ]
-        done = subprocess.run(command, capture_output=True, text=True)
+        env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(chunk)}
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
     # Pagefind notes on stderr that it has no Vietnamese stemmer; that is expected noise.
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip()
-        raise IndexBuildError(f"pagefind thất bại (mã thoát {done.returncode}): {detail}")
-    if not (output / BUNDLE / "pagefind-entry.json").is_file():
-        raise IndexBuildError(f"pagefind đã chạy nhưng không ghi chỉ mục vào {output / BUNDLE}")
+        raise IndexBuildError(f"pagefind thất bại ở phần {name} (mã thoát {done.returncode}): {detail}")
+    if not (target / "pagefind-entry.json").is_file():
+        raise IndexBuildError(f"pagefind đã chạy nhưng không ghi chỉ mục vào {target}")
+    for item in target.iterdir():
+        if not _KEEP.match(item.name):
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+
+
+def _read_state(bundle: Path) -> dict:
+    try:
+        state = json.loads((bundle / SHARDS_FILE).read_text(encoding="utf-8"))
+        if state.get("format") != FORMAT:
+            return {}
+        found = {f"{level}/{s['key']}": s for level in ("main", "periods") for s in state[level]}
+        return {**found, "hub": state.get("hub", {})}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _indexed_words(view: str) -> set[str]:
+    """The words Pagefind indexes in a search view, roughly: those of the body region."""
+    body = _BODY.search(view)
+    text = _IGNORED.sub(" ", body.group(0)) if body else ""
+    return {w.lower() for w in _INDEXED_WORD.findall(re.sub(r"<[^>]*>|`[^\s]*", " ", text))}
+
+
+def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_PAGES,
+                period_pages: int = PERIOD_PAGES) -> dict:
+    """Write the search index of the built site in ``output`` to ``output/pagefind/``: both sets
+    of bundles and ``shards.json`` (see above). Only bundles whose pages changed are indexed
+    again. Returns ``{"pages": n, "bundles": n, "rebuilt": [names]}``."""
+    output = Path(output)
+    if not output.is_dir():
+        raise IndexBuildError(f"{output}: không có thư mục này; hãy dựng trang trước (make site)")
+    pages = sorted(p.relative_to(output).as_posix() for p in output.glob(glob) if p.is_file())
+    if not pages:
+        raise IndexBuildError(f"{output}: không có trang bài viết nào khớp {glob!r}; không có gì để lập chỉ mục")
+    bundle = output / BUNDLE
+    bundle.mkdir(exist_ok=True)
+    previous = _read_state(bundle)
+    with tempfile.TemporaryDirectory(prefix="cctp-search-view-") as tmp:
+        views = Path(tmp)
+        months, document_counts = {}, Counter()
+        for page in pages:
+            html = (output / page).read_text(encoding="utf-8")
+            months[page] = page_month(html)
+            view = search_view(html)
+            document_counts.update(_indexed_words(view))
+            (views / page).parent.mkdir(parents=True, exist_ok=True)
+            (views / page).write_text(view, encoding="utf-8")
+        state = {"format": FORMAT, "pagefind": PAGEFIND_VERSION, "pages": len(pages)}
+        rebuilt = []
+        plans = (("main", "chinh", plan_main(months, main_pages), MAIN_CHUNK),
+                 ("periods", "giai-doan", plan_periods(months, period_pages), PERIOD_CHUNK))
+        for level, folder, plan, chunk in plans:
+            state[level] = []
+            for key, members in plan.items():
+                name = f"{folder}/{key}"
+                digest = _digest(output, members, chunk)
+                target = bundle / folder / key
+                if previous.get(f"{level}/{key}", {}).get("digest") != digest \
+                        or not (target / "pagefind-entry.json").is_file():
+                    # Built beside the old bundle and swapped in: a failure leaves the old one whole.
+                    fresh = bundle / folder / f".{key}.new"
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    _run_pagefind(views, name, members, fresh, chunk)
+                    shutil.rmtree(target, ignore_errors=True)
+                    fresh.rename(target)
+                    rebuilt.append(name)
+                dated = sorted(months[m] for m in members if months[m])
+                state[level].append({"key": key, "path": f"{folder}/{key}/", "pages": len(members), "digest": digest,
+                                     "from": "%d-%02d" % dated[0] if dated else None,
+                                     "to": "%d-%02d" % dated[-1] if dated else None})
+    hub = bundle / "giai-doan" / HUB
+    if previous.get("hub", {}).get("format") != FORMAT or not (hub / "pagefind-entry.json").is_file():
+        with tempfile.TemporaryDirectory(prefix="cctp-search-hub-") as tmp:
+            (Path(tmp) / "index.html").write_text(_HUB_PAGE, encoding="utf-8")
+            fresh = hub.parent / f".{HUB}.new"
+            shutil.rmtree(fresh, ignore_errors=True)
+            _run_pagefind(Path(tmp), f"giai-doan/{HUB}", ["index.html"], fresh, PERIOD_CHUNK, glob="index.html")
+            shutil.rmtree(hub, ignore_errors=True)
+            fresh.rename(hub)
+        rebuilt.append(f"giai-doan/{HUB}")
+    state["hub"] = {"path": f"giai-doan/{HUB}/", "format": FORMAT}
+    # What ranking a query at once costs, per match and posting, over the main bundles, and
+    # the page counts of common words: the search page decides from them (search.js).
+    state["scale"] = round(sum(s["pages"] ** 2 for s in state["main"]) / len(pages) ** 2, 3)
+    floor = max(1, int(COMMON_SHARE * len(pages)))
+    state["common"] = {"min": floor, "words": {w.removesuffix(TERMINATOR): n for w, n in
+                                               sorted(document_counts.items()) if n >= floor}}
+    temporary = bundle / f".{SHARDS_FILE}.new"
+    temporary.write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    temporary.replace(bundle / SHARDS_FILE)
+    # Bundles no longer planned, and whatever an older layout left.
+    wanted = {SHARDS_FILE, *(s["path"].split("/")[0] for level in ("main", "periods") for s in state[level])}
+    for item in bundle.iterdir():
+        if item.name not in wanted:
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+    for level, folder in (("main", "chinh"), ("periods", "giai-doan")):
+        keys = {s["key"] for s in state[level]} | ({HUB} if level == "periods" else set())
+        for item in (bundle / folder).iterdir():
+            if item.name not in keys:
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
+    return {"pages": len(pages), "bundles": len(state["main"]) + len(state["periods"]), "rebuilt": rebuilt}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,12 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--glob", default=ARTICLE_GLOB, help=f"pages to index (default {ARTICLE_GLOB})")
     args = parser.parse_args(argv)
     try:
-        build_index(args.output, args.glob)
+        done = build_index(args.output, args.glob)
     except (IndexBuildError, OSError) as exc:
         print(f"lỗi chỉ mục: {exc}", file=sys.stderr)
         return 1
-    count = sum(1 for _ in args.output.glob(args.glob))
-    print(f"chỉ mục: {count} trang bài viết → {args.output / BUNDLE}")
+    print(f"chỉ mục: {done['pages']} trang bài viết, {done['bundles']} phần → {args.output / BUNDLE}; "
+          f"lập lại {len(done['rebuilt'])} phần" + (f" ({', '.join(done['rebuilt'])})" if done["rebuilt"] else ""))
     return 0
 
 

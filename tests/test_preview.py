@@ -50,7 +50,7 @@ def test_preview_shows_drafts_and_the_review_page(builds):
     news = SAMPLES["news"][0]
     assert news["review"][0]["message"] in review and f"../bai-viet/{news['slug']}/" in review
     assert 'name="cctp-preview-build"' in (preview / "index.html").read_text(encoding="utf-8")
-    assert (preview / "pagefind" / "pagefind-entry.json").is_file()
+    assert (preview / "pagefind" / "shards.json").is_file()
     # The draft stays out of listings even in the preview: it is reached from the review page.
     assert SECRET not in (preview / "index.html").read_text(encoding="utf-8")
 

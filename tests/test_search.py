@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from conftest import SAMPLES
 from scrapers.gazetteer import gazetteer
-from scrapers.index import CODE, MARK, decode_text, encode_text, letter_forms, search_view
+from scrapers.index import CODE, MARK, TERMINATOR, decode_text, encode_text, letter_forms, plan_main, plan_periods, search_view
 from scrapers.text import strip_diacritics
 
 ALL_LETTERS = "".join(letter_forms().values())
@@ -35,16 +35,34 @@ def test_decomposed_input_round_trips_to_composed_text():
     assert decode_text(encode_text(unicodedata.normalize("NFD", text))) == text
 
 
-def test_vietnamese_words_become_ascii_words_with_a_glued_code():
+def test_vietnamese_words_become_ascii_words_ended_and_with_a_glued_code():
     text = "Tỉnh Đắk Lắk tăng cường phổ biến pháp luật"
     encoded = encode_text(text)
-    assert encoded.isascii()
+    assert encoded.replace(TERMINATOR, "").isascii()
     words = encoded.split()
     assert len(words) == len(text.split())  # one token per word: positions are the text's
     for word, original in zip(words, text.split()):
-        letters = word.split(MARK)[0]
-        assert letters.lower() == strip_diacritics(original)
-        assert set(word[len(letters):]) <= set(MARK + CODE)
+        letters, _, code = word.partition(TERMINATOR)
+        assert letters.lower() == strip_diacritics(original)  # "tu" never a prefix of "tuan…"
+        assert set(code) <= set(MARK + CODE)
+
+
+def test_terminator_in_the_text_is_dropped_from_the_view_only():
+    assert decode_text(encode_text(f"a{TERMINATOR}b")) == "ab"
+
+
+def test_index_is_cut_in_main_bundles_and_calendar_periods():
+    months = {f"p{i}": (2024, 1 + i % 12) for i in range(30)} | {"old": (2010, 5), "none": None}
+    months |= {f"o{i}": (2011 + i % 3, 1) for i in range(12)}  # 2011-2013: 4 pages a year
+    periods = plan_periods(months, limit=10)
+    # 2024 is cut into quarters (halves would hold 15); small years share a period; newest first.
+    assert list(periods) == ["2024-q4", "2024-q3", "2024-q2", "2024-q1", "2013", "2010-2012", "khong-ngay"]
+    assert sorted(sum(periods.values(), [])) == sorted(months)
+    main = plan_main(months, limit=20)
+    assert list(main) == ["2024", "2010"] and len(main["2024"]) == 30  # a year is never split
+    assert len(main["2010"]) == 14
+    whole = plan_main(months, limit=100)
+    assert list(whole) == ["2010"] and sorted(whole["2010"]) == sorted(months)
 
 
 def test_search_view_keeps_markup_and_attribute_values():
@@ -52,7 +70,7 @@ def test_search_view_keeps_markup_and_attribute_values():
             '<span data-pagefind-filter="tinh:dien-bien" title="Điện Biên"></span><p>Đắk Lắk &amp; Gia Lai</p></div>')
     view = search_view(html)
     assert '<span data-pagefind-filter="tinh:dien-bien" title="Điện Biên"></span>' in view
-    assert "<h1 data-pagefind-meta=\"title\">Dien" in view and "&amp; Gia Lai" in view
+    assert "<h1 data-pagefind-meta=\"title\">Dien" in view and f"&amp; Gia{TERMINATOR} Lai{TERMINATOR}" in view
     assert decode_text(view) == html
 
 
@@ -63,7 +81,7 @@ def page(output, path):
 
 
 def fragments(output):
-    for path in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (output / "pagefind").glob("chinh/*/fragment/*.pf_fragment"):
         yield json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
 
 
@@ -75,7 +93,7 @@ def test_article_carries_its_search_data_once_inside_the_indexed_region(sample_s
     assert len(data) == 1 and data[0].has_attr("hidden") and data[0].has_attr("data-pagefind-ignore")
     filters = sorted(el["data-pagefind-filter"] for el in body.select("[data-pagefind-filter]"))
     assert filters == ["chu-de:bo-tro-tu-phap", "chu-de:lanh-dao-cua-dang", "don-vi:thai-nguyen",
-                       "loai:de-an", "nam:2022", "tinh:thai-nguyen"]
+                       "loai:de-an", "nam:2022", "tinh-thai-nguyen:1", "tinh:thai-nguyen"]
     assert [el["data-pagefind-sort"] for el in body.select("[data-pagefind-sort]")] == ["date:2022-04-13"]
     assert body.select_one('[data-pagefind-meta="tinh"]').get_text() == "Thái Nguyên"
     panel = body.select_one(".meta-panel")
@@ -90,7 +108,7 @@ def test_index_records_filters_sort_and_spelled_text(sample_site):
     assert decode_text(project["meta"]["tinh"]) == "Thái Nguyên"
     assert project["meta"]["ngay"] == "2022-04-13"
     assert project["filters"]["tinh"] == ["thai-nguyen"] and project["filters"]["nam"] == ["2022"]
-    assert project["content"].isascii()
+    assert project["content"].replace(TERMINATOR, "").isascii()
     assert "bổ trợ tư pháp" in decode_text(project["content"])
     assert "Ngày đăng" not in decode_text(project["content"])  # the metadata panel is not indexed
     english = records[f"/bai-viet/{SAMPLES['english'][0]['slug']}/"]

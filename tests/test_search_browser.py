@@ -6,7 +6,9 @@ test_browser's server.
 """
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import build_site, read_front_matter, synthetic_content, write_article
+from scrapers.index import build_index
 from scrapers.gazetteer import gazetteer
 from scrapers.text import strip_diacritics
 from test_a11y import SERIOUS, axe_script  # noqa: F401 - fixture
@@ -390,3 +393,57 @@ def test_no_serious_accessibility_violations_on_the_search_page(visit, search_ur
     serious = [f"{r['impact']}: {r['id']} — {r['help']} ({len(r['nodes'])}×, e.g. {r['nodes'][0]['target']})"
                for r in result["violations"] if r["impact"] in SERIOUS]
     assert serious == []
+
+
+# --- Ranking period by period ------------------------------------------------------------
+# On a large archive a query that matches most articles is ranked one period at a time
+# (docs/search.md, "Size and speed"). This archive is too small for that, so the same built
+# site is served with a ranking budget of zero: every query goes period by period.
+
+@pytest.fixture(scope="session")
+def period_url(search_archive, tmp_path_factory):
+    site = tmp_path_factory.mktemp("period-archive") / "output"
+    shutil.copytree(search_archive, site)
+    page = site / "tim-kiem" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    data = re.search(r'(<script type="application/json" id="du-lieu-tim-kiem">)(.*?)(</script>)', html, re.S)
+    patched = json.loads(data.group(2)) | {"ranking_budget": 0}
+    page.write_text(html.replace(data.group(2), json.dumps(patched, ensure_ascii=False)), encoding="utf-8")
+    build_index(site, period_pages=40)  # several periods, as a large archive has
+    with serve_under_sub_path(site, tmp_path_factory.mktemp("serve-period")) as url:
+        yield url + "tim-kiem/"
+
+
+def period_of(periods: list[dict], day: str) -> int:
+    """The position (newest first) of the period holding a result dated dd/mm/yyyy."""
+    month = f"{day[6:]}-{day[3:5]}"
+    return next(i for i, p in enumerate(periods) if p["from"] <= month <= p["to"])
+
+
+def test_period_by_period_finds_the_same_articles_newest_period_first(visit, period_url, archive):
+    v = visit(period_url)
+    open_search(v, period_url + "?q=" + quote_plus("cải cách tư pháp"))
+    words = strip_diacritics("cải cách tư pháp").split()
+    expected = Counter(a["title"] for a in archive if all(w in a["words"] for w in words))
+    assert total(v) == sum(expected.values()) > 20
+    assert "trong từng giai đoạn, giai đoạn mới nhất trước" in v.page.inner_text(".search__summary")
+    results = all_results(v, limit=1000)
+    assert Counter(r["title"] for r in results) == expected
+    periods = json.loads(v.page.evaluate("fetch('../pagefind/shards.json').then(r => r.text())"))["periods"]
+    assert len(periods) > 3
+    order = [period_of(periods, r["Ngày"]) for r in results]
+    assert order == sorted(order) and len(set(order)) > 3  # period by period, newest first
+    v.check_clean()
+
+
+def test_period_by_period_sorts_and_lists_filters_by_date(visit, period_url, archive):
+    v = visit(period_url)
+    open_search(v, period_url + "?q=" + quote_plus("cải cách tư pháp") + "&sap-xep=cu-nhat")
+    oldest = [d[6:] + d[3:5] + d[:2] for d in (r["Ngày"] for r in all_results(v, limit=40))]
+    assert len(oldest) > 20 and oldest == sorted(oldest)
+    open_search(v, period_url + "?tinh=dak-lak")
+    in_province = [a for a in archive if a.get("province") == "Đắk Lắk"]
+    assert total(v) == len(in_province)
+    newest = [d[6:] + d[3:5] + d[:2] for d in (r["Ngày"] for r in all_results(v))]
+    assert len(newest) == len(in_province) and newest == sorted(newest, reverse=True)
+    v.check_clean()

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, SAMPLES, article_files, read_front_matter
 from scrapers.gazetteer import gazetteer, topics
-from scrapers.index import IndexBuildError, build_index, main as index_main
+from scrapers.index import HUB, IndexBuildError, build_index, main as index_main
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from cctp_dates import front_matter_has_time, vn_date, vn_day  # noqa: E402
@@ -41,10 +41,13 @@ def html_files(output: Path) -> list[Path]:
     return sorted(p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts)
 
 
-def pagefind_fragments(output: Path) -> list[dict]:
-    """The per-page records Pagefind wrote: gzip, a 'pagefind_dcd' signature, then JSON."""
+def pagefind_fragments(output: Path, level: str = "chinh") -> list[dict]:
+    """The per-page records Pagefind wrote in one set of bundles (scrapers/index.py): gzip, a
+    'pagefind_dcd' signature, then JSON."""
     records = []
-    for path in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (output / "pagefind").glob(f"{level}/*/fragment/*.pf_fragment"):
+        if path.parent.parent.name == HUB:  # the one-page hub no query finds
+            continue
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         records.append(json.loads(data[len(b"pagefind_dcd"):]))
@@ -256,11 +259,16 @@ def test_every_page_has_the_search_form(sample_site):
 
 
 def test_pagefind_index_holds_exactly_the_published_articles(sample_site):
-    assert (sample_site / "pagefind" / "pagefind-entry.json").is_file()
-    assert (sample_site / "pagefind" / "pagefind-ui.js").is_file()
-    records = {r["url"]: r for r in pagefind_fragments(sample_site)}
+    state = json.loads((sample_site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    for part in state["main"] + state["periods"]:
+        bundle = sample_site / "pagefind" / part["path"]
+        assert (bundle / "pagefind-entry.json").is_file() and (bundle / "pagefind.js").is_file()
+        assert not (bundle / "pagefind-ui.js").exists()  # the default UI is not used
     published = {f"/bai-viet/{m['slug']}/" for m, _ in SAMPLES.values() if m["status"] == "published"}
-    assert set(records) == published
+    # Each published article once in the main bundles and once in the period bundles.
+    for level in ("chinh", "giai-doan"):
+        records = [r["url"] for r in pagefind_fragments(sample_site, level)]
+        assert sorted(records) == sorted(published)
     # What each record holds (a spelled search view, filters, meta) is test_search.py's.
 
 

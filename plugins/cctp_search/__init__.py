@@ -33,6 +33,10 @@ FILTERS = {
     "loai": "Loại tài liệu",
     "chu-de": "Chủ đề",
 }
+PROVINCE_FLAG = "tinh-"
+# The search page ranks a query over the whole archive at once when Pagefind's cost estimate
+# (matches × postings, docs/search.md "Size and speed") is within this; else period by period.
+RANKING_BUDGET = 1_000_000
 # A province is spotted in a query by a name of two words or more, or a single word of this
 # many letters ("daklak", "saigon"): short variants ("HN", "Huế") are ordinary words too.
 MIN_SINGLE_WORD = 5
@@ -53,6 +57,9 @@ def article_filters(article) -> list[tuple[str, str]]:
     province = getattr(article, "province_info", None)
     if province is not None:
         pairs.append(("tinh", province.slug))
+        # A filter of its own per province, for the search page's province tier: a query that
+        # names one then fetches that province's short page list, not every province's.
+        pairs.append((f"{PROVINCE_FLAG}{province.slug}", "1"))
     unit = getattr(article, "unit_2025", None)
     if unit is not None:
         pairs.append(("don-vi", unit.slug))
@@ -84,6 +91,8 @@ def search_data() -> dict:
         "filters": [{"key": key, "label": label, "values": values.get(key)} for key, label in FILTERS.items()],
         "provinces": provinces,
         "codec": codec_tables(),
+        "province_flag": PROVINCE_FLAG,
+        "ranking_budget": RANKING_BUDGET,
     }
 
 

@@ -1,10 +1,16 @@
 /* Search page (docs/search.md): Pagefind's JavaScript API behind a Vietnamese form whose
    fields are the URL parameters (?q=…&tinh=…&nam=…&sap-xep=…).
 
-   The index spells every word in ASCII with a code that restores its accents
-   (scrapers/index.py), so a query is folded to ASCII before it is searched (đ included: "dak
-   lak" = "Đắk Lắk", NFD input and old tone placement fold to the same letters) and every
-   title, excerpt and place name Pagefind returns is decoded before it is shown. */
+   The index spells every word in ASCII with a code that restores its accents, and ends every
+   word with a terminator letter (scrapers/index.py), so a query is folded to ASCII before it
+   is searched (đ included: "dak lak" = "Đắk Lắk", NFD input and old tone placement fold to the
+   same letters), its words are ended the same way, and every title, excerpt and place name
+   Pagefind returns is decoded before it is shown.
+
+   The index is cut into shards by date (pagefind/shards.json, newest first), merged into one
+   Pagefind; each shard is also a filter (SHARD). Pagefind's ranking costs about results ×
+   postings per shard, so a query that matches most of a large archive is ranked one period
+   at a time, newest first, instead of all at once (docs/search.md, "Size and speed"). */
 
 const root = document.getElementById("tim-kiem");
 const DATA = JSON.parse(document.getElementById("du-lieu-tim-kiem").textContent);
@@ -26,12 +32,24 @@ const collator = new Intl.Collator("vi");
 
 /* --- Text: the index's spelling ------------------------------------------------------ */
 
-const { mark: MARK, code: CODE, letters: LETTERS } = DATA.codec;
+const { mark: MARK, code: CODE, letters: LETTERS, end: END } = DATA.codec;
+// Above this estimate of Pagefind's work a query is ranked period by period (plugins/cctp_search).
+const RANKING_BUDGET = DATA.ranking_budget;
+// Words that would be in this share of the articles if independent surely match plenty in the
+// newest period: ranked period by period without counting first.
+const RICH_SHARE = 0.2;
 
 // The index's key for a text: no marks, đ as d, lower case (scrapers.text.strip_diacritics).
 function fold(text) {
   return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
-    .replace(/\p{M}/gu, "").split(MARK).join(" ").toLowerCase();
+    .replace(/\p{M}/gu, "").split(MARK).join(" ").split(END).join("").toLowerCase();
+}
+
+// A folded word as the index spells it: each run of letters and digits ended by END, except
+// the last run of an open word (being typed), which then matches as a prefix.
+function ended(word, open = false) {
+  const closed = word.replace(/[\p{L}\p{N}]+/gu, (run) => run + END);
+  return open && closed.endsWith(END) ? closed.slice(0, -END.length) : closed;
 }
 
 // Undo scrapers.index.encode_text: "Dak`$!!#*" → "Đắk".
@@ -46,9 +64,10 @@ function decode(text) {
       out += text.slice(last, at) + MARK;
       last = at + (count === 0 ? 2 : 1);
     } else {
-      let start = at;
+      const wordEnd = text.slice(at - END.length, at) === END ? at - END.length : at;
+      let start = wordEnd;
       while (start > last && /[A-Za-z0-9]/.test(text.charAt(start - 1))) start -= 1;
-      const word = text.slice(start, at).split("");
+      const word = text.slice(start, wordEnd).split("");
       const pairs = text.slice(at + 2, at + 2 + 2 * count);
       for (let i = 0; i + 1 < pairs.length; i += 2) {
         const position = CODE.indexOf(pairs[i]);
@@ -62,18 +81,21 @@ function decode(text) {
     }
     at = text.indexOf(MARK, last);
   }
-  return out + text.slice(last);
+  return (out + text.slice(last)).split(END).join("");
 }
 
 /* --- Queries ---------------------------------------------------------------------------- */
 
-// What Pagefind is asked: the folded query; a query wrapped in quotes stays a phrase search.
-function parseQuery(raw) {
+// What Pagefind is asked: the folded query, its words ended; a query wrapped in quotes stays a
+// phrase search. While the reader types, the last word is a prefix ("dak la" finds "Lắk").
+function parseQuery(raw, typing = false) {
   const trimmed = raw.normalize("NFC").trim();
   const phrase = /^["“”„].+["“”„]$/.test(trimmed);
   const words = fold(trimmed).replace(/["“”„]/g, " ").split(/\s+/).filter(Boolean);
-  const term = words.length ? (phrase ? `"${words.join(" ")}"` : words.join(" ")) : null;
-  return { raw: trimmed, phrase, words, term };
+  const open = typing && !phrase && !/\s$/.test(raw);
+  const terms = words.map((w, i) => ended(w, open && i === words.length - 1));
+  const term = words.length ? (phrase ? `"${terms.join(" ")}"` : terms.join(" ")) : null;
+  return { raw: trimmed, phrase, words, terms, term };
 }
 
 // Provinces named in a query (folded names and variants from scrapers/data/provinces.json).
@@ -146,42 +168,119 @@ function syncURL(state, mode) {
 
 /* --- Pagefind ----------------------------------------------------------------------------- */
 
-let engine = null;
 let filtersLoaded = false;
 // Counts are shown once the reader uses the filters (or arrives with some in the address).
 let countsWanted = false;
 
-function loadEngine() {
-  if (!engine) {
+// The index (scrapers/index.py): shards.json lists the main bundles, the period bundles
+// (newest first) and how many pages hold each common word.
+let indexInfo = null;
+function loadIndex() {
+  if (!indexInfo) {
     const bundle = new URL(root.dataset.bundle, document.baseURI);
-    engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
-      // Pagefind searches in its Web Worker: a query made of words found in most articles
-      // takes seconds on a large archive (docs/search.md), and the page must not freeze.
-      await pagefind.options({ excerptLength: 30 });
+    indexInfo = fetch(new URL("shards.json", bundle), { cache: "no-cache" }).then((response) => {
+      if (!response.ok) throw new Error(`shards.json: ${response.status}`);
+      return response.json();
+    }).then((info) => {
+      const base = (part) => new URL(part.path, bundle).href;
+      return { ...info, base, module: import(new URL("pagefind.js", base(info.main[0])).href) };
+    });
+    indexInfo.catch(() => { indexInfo = null; });
+  }
+  return indexInfo;
+}
+
+// The main bundles, merged: the whole archive, ranked at once. Pagefind searches in its Web
+// Worker (shared by both engines), so the page never freezes while it ranks.
+let mainEngine = null;
+function loadMain() {
+  if (!mainEngine) {
+    mainEngine = loadIndex().then(async (info) => {
+      const pagefind = (await info.module).createInstance({ basePath: info.base(info.main[0]), excerptLength: 30 });
       await pagefind.init();
+      await Promise.all(info.main.slice(1).map((part) => pagefind.mergeIndex(info.base(part), {})));
       return pagefind;
     });
-    engine.catch(() => { engine = null; });
+    mainEngine.catch(() => { mainEngine = null; });
   }
-  return engine;
+  return mainEngine;
+}
+
+// A period is opened on its own (each Pagefind engine fetches the index files of every bundle
+// merged into it for every search): the one-page hub bundle, which no query finds, merged
+// with the period, whose pages carry its key as the PERIOD filter. The hub's WebAssembly is
+// fetched once for all periods. The engines of the periods used last are kept open.
+const PERIOD = "giai-doan";
+const OPEN_PERIODS = 6;
+const periodsOpen = new Map();
+function openPeriod(key) {
+  if (!periodsOpen.has(key)) {
+    const opened = loadIndex().then(async (info) => {
+      const part = info.periods.find((p) => p.key === key);
+      const pagefind = (await info.module).createInstance({ basePath: info.base(info.hub), excerptLength: 30 });
+      await pagefind.init();
+      await pagefind.mergeIndex(info.base(part), { mergeFilter: { [PERIOD]: key } });
+      return pagefind;
+    });
+    opened.catch(() => periodsOpen.delete(key));
+    periodsOpen.set(key, opened);
+  } else {  // most recently used last
+    const engine = periodsOpen.get(key);
+    periodsOpen.delete(key);
+    periodsOpen.set(key, engine);
+  }
+  return periodsOpen.get(key);
+}
+
+// Before a new search: close the periods used longest ago (the results of the one before may
+// still need theirs, so none is closed while a search lists them).
+function closeOldPeriods() {
+  for (const [key, engine] of periodsOpen) {
+    if (periodsOpen.size <= OPEN_PERIODS) break;
+    periodsOpen.delete(key);
+    engine.then((e) => e.destroy()).catch(() => {});
+  }
+}
+
+// What the query's words tell before any search, from the counts of common words (a word not
+// listed is in fewer pages than the listing's threshold; a word still being typed is a prefix,
+// counted as its most common completion): at most how many articles hold them all, how many
+// would if the words were independent, and the postings Pagefind would scan for each result.
+function estimate(info, query) {
+  const { words: counts, min } = info.common;
+  const pagesWith = (word, i) => {
+    const runs = word.match(/[\p{L}\p{N}]+/gu) || [];
+    const open = !query.terms[i].endsWith(END);
+    return Math.min(info.pages, ...runs.map((run, j) => {
+      if (!open || j < runs.length - 1) return counts[run] ?? min;
+      return Math.max(min, ...Object.keys(counts).filter((w) => w.startsWith(run)).map((w) => counts[w]));
+    }));
+  };
+  const pages = query.words.map(pagesWith);
+  return {
+    matches: Math.min(...pages),
+    independent: pages.reduce((n, p) => n * (p / info.pages), info.pages),
+    postings: pages.reduce((a, b) => a + b, 0),
+  };
 }
 
 // Relevance, refined in tiers: the articles of a province named in the query first, and
 // within each tier those holding the query's words side by side (most Vietnamese words are
 // two or three syllables: "hoà giải" is one word, "hoà … giải đoạn" is not).
-async function rankedResults(pagefind, query, state, main) {
+async function rankedResults(pagefind, query, filters, main) {
   const ranked = { results: main.results, boosted: [], boostedCount: 0 };
-  if (!query.term || state.sort) return ranked;
-  const filters = { ...state.filters };
-  const provinces = state.filters.tinh ? [] : spotProvinces(query.words);
+  if (!query.term) return ranked;
+  const provinces = filters.tinh ? [] : spotProvinces(query.words);
   let local = new Set();
   if (provinces.length) {
-    const inProvince = { ...filters, tinh: { any: provinces.map((p) => p.slug) } };
+    // One province: its own filter, whose page list is short; several: the province filter.
+    const inProvince = provinces.length === 1 ? { ...filters, [`${DATA.province_flag}${provinces[0].slug}`]: "1" }
+      : { ...filters, tinh: { any: provinces.map((p) => p.slug) } };
     local = new Set((await pagefind.search(query.term, { filters: inProvince })).results.map((r) => r.id));
   }
   let together = new Map();
   if (!query.phrase && query.words.length > 1) {
-    const phrase = await pagefind.search(`"${query.words.join(" ")}"`, { filters });
+    const phrase = await pagefind.search(`"${query.terms.join(" ")}"`, { filters });
     together = new Map(phrase.results.map((r) => [r.id, r]));
   }
   if (!local.size && !together.size) return ranked;
@@ -193,17 +292,37 @@ async function rankedResults(pagefind, query, state, main) {
   return ranked;
 }
 
+// What the query matches, without ranking anything: with a filter no page has there is no
+// result to rank, and Pagefind still counts the matches, in all and per value of the filters
+// it has loaded (those named here).
+async function probe(pagefind, term, filters = {}) {
+  const found = await pagefind.search(term, { filters: { ...filters, "_": "-" } });
+  return { total: found.unfilteredResultCount, counts: found.totalFilters || {} };
+}
+
+// How many articles the search finds, counted over the main bundles without ranking them when
+// at most one filter is in use.
+async function countMatches(query, state) {
+  const pagefind = await loadMain();
+  const active = Object.entries(state.filters);
+  if (active.length > 1) return (await pagefind.search(query.term, { filters: state.filters })).results.length;
+  const seen = await probe(pagefind, query.term, state.filters);
+  if (!active.length) return seen.total;
+  const [key, value] = active[0];
+  return (seen.counts[key] || {})[value] || 0;
+}
+
 // Counts per filter value: for a filter in use, what choosing another value would give.
-// With one filter in use that is Pagefind's totalFilters; with more, a search without it.
-async function filterCounts(pagefind, query, state, main) {
+// `counted` has the counts of the search as it is (filters) and without its filters (totalFilters).
+async function filterCounts(pagefind, query, state, counted) {
   const counts = {};
   const active = Object.keys(state.filters);
   for (const select of filterSelects) {
     const key = select.name;
     if (!state.filters[key]) {
-      counts[key] = (main.filters || {})[key] || {};
-    } else if (active.length === 1 && Object.values((main.totalFilters || {})[key] || {}).some((n) => n > 0)) {
-      counts[key] = main.totalFilters[key];
+      counts[key] = (counted.filters || {})[key] || {};
+    } else if (active.length === 1 && Object.values((counted.totalFilters || {})[key] || {}).some((n) => n > 0)) {
+      counts[key] = counted.totalFilters[key];
     } else {  // several filters in use, or a search without words (no totalFilters)
       const others = { ...state.filters };
       delete others[key];
@@ -216,20 +335,102 @@ async function filterCounts(pagefind, query, state, main) {
 
 // Query words that match nothing: Pagefind leaves them out silently; the reader is told.
 const wordHits = new Map();
-async function missingWords(pagefind, query) {
+async function missingWords(query) {
   if (query.phrase || query.words.length < 2) return [];
+  const info = await loadIndex();
   const missing = [];
-  for (const word of new Set(query.words)) {
-    if (!wordHits.has(word)) {
-      // A filter that is not in the index leaves nothing to rank (and no filter file to
-      // fetch), so this costs no scoring; the count of articles holding the word comes back
-      // all the same.
-      const probe = await pagefind.search(word, { filters: { "_": "-" } });
-      wordHits.set(word, probe.unfilteredResultCount);
-    }
-    if (wordHits.get(word) === 0) missing.push(word);
+  for (const [i, word] of query.words.entries()) {
+    const term = query.terms[i];
+    if (word in info.common.words) continue;
+    if (!wordHits.has(term)) wordHits.set(term, (await probe(await loadMain(), term)).total);
+    if (wordHits.get(term) === 0 && !missing.includes(word)) missing.push(word);
   }
   return missing;
+}
+
+/* --- Result lists ------------------------------------------------------------------------------ */
+
+// Results read in batches: `next(n)` gives up to n more; `done` once none is left.
+function listOf(results) {
+  let at = 0;
+  return {
+    get done() { return at >= results.length; },
+    async next(n) { at += n; return results.slice(at - n, at); },
+  };
+}
+
+// Period by period: `fetchPeriod(key)` gives one period's results in order, and a period is
+// only searched when its results are needed.
+function periodByPeriod(keys, fetchPeriod) {
+  const queue = keys.slice();
+  let buffer = [];
+  return {
+    get done() { return !buffer.length && !queue.length; },
+    async next(n) {
+      while (buffer.length < n && queue.length) buffer = buffer.concat(await fetchPeriod(queue.shift()));
+      return buffer.splice(0, n);
+    },
+  };
+}
+
+// One search as the page shows it: its results in order, the total (null when it is counted
+// after the results are shown) and the province tier. Ranked (or sorted) over the whole
+// archive when that is cheap: Pagefind's cost is about matches × postings per main bundle,
+// plus matches × pages for a sort. Otherwise one period at a time, newest first (by date: in
+// the order asked), where it stays cheap whatever the archive's size. When the words alone do
+// not tell, the matches are counted first (a probe, which also tells the years to skip).
+async function searchResults(query, state) {
+  const info = await loadIndex();
+  const filters = { ...state.filters };
+  const browsing = !query.term;
+  const sort = SORTS[state.sort] || (browsing ? SORTS["moi-nhat"] : null);
+  const provinces = !filters.tinh && !browsing ? spotProvinces(query.words) : [];
+  const guess = browsing ? null : estimate(info, query);
+  const cost = (matches) => matches * (browsing ? 0 : guess.postings * info.scale) + (sort ? matches * info.pages : 0);
+  let counted = null;
+  let total = null;
+  let years = null;
+  let global;
+  if (browsing) {  // listing a filter ranks nothing: counting it is cheap, sorting may not be
+    counted = await (await loadMain()).search(null, { filters });
+    total = counted.results.length;
+    global = cost(total) <= RANKING_BUDGET;
+  } else {
+    global = cost(guess.matches) <= RANKING_BUDGET;
+    if (!global && guess.independent < RICH_SHARE * info.pages) {
+      const seen = await probe(await loadMain(), query.term, { nam: "-", ...filters });
+      const active = Object.entries(filters);
+      const counts = active.map(([key, value]) => (seen.counts[key] || {})[value] || 0);
+      const matches = Math.min(seen.total, ...counts);
+      if (active.length <= 1) total = matches;
+      global = cost(matches) <= RANKING_BUDGET;
+      years = seen.counts.nam || null;
+    }
+  }
+  if (global) {
+    const pagefind = await loadMain();
+    const main = await pagefind.search(query.term, sort ? { filters, sort } : { filters });
+    const ranked = sort ? { results: main.results, boosted: [], boostedCount: 0 }
+      : await rankedResults(pagefind, query, filters, main);
+    return { ...ranked, total: main.results.length, list: listOf(ranked.results), counted: main };
+  }
+  // Periods outside the year asked for, or whose years have no match, are skipped.
+  const keys = info.periods.filter((part) => {
+    if (!part.from) return !filters.nam && !years;  // the undated articles
+    const [first, last] = [Number(part.from.slice(0, 4)), Number(part.to.slice(0, 4))];
+    if (filters.nam && (Number(filters.nam) < first || Number(filters.nam) > last)) return false;
+    for (let year = first; year <= last; year += 1) if (!years || (years[year] || 0) > 0) return true;
+    return false;
+  }).map((part) => part.key);
+  if (sort && sort.date === "asc") keys.reverse();
+  const fetchPeriod = async (key) => {
+    const pagefind = await openPeriod(key);
+    const inPeriod = { ...filters, [PERIOD]: key };
+    const main = await pagefind.search(query.term, sort ? { filters: inPeriod, sort } : { filters: inPeriod });
+    return sort ? main.results : (await rankedResults(pagefind, query, inPeriod, main)).results;
+  };
+  return { total, counted, list: periodByPeriod(keys, fetchPeriod), byPeriod: !sort && !browsing,
+           boosted: sort ? [] : provinces, boostedCount: null };
 }
 
 /* --- Rendering ----------------------------------------------------------------------------- */
@@ -279,8 +480,12 @@ function summary(view) {
   const what = query.term ? ` cho ${query.phrase ? "cụm từ " : ""}${quoted(words)}` : "";
   const active = Object.entries(state.filters).map(([k, v]) => `${FILTER_LABELS[k].toLowerCase()} ${valueLabel(k, v)}`);
   const within = active.length ? `, lọc theo ${active.join(", ")}` : "";
-  parts.push(total ? `Tìm thấy ${total} bài viết${what}${within}.` : `Không tìm thấy bài viết nào${what}${within}.`);
-  if (boosted.length && boostedCount) {
+  if (total === null) parts.push(`Đang đếm số bài viết${what}${within}…`);
+  else parts.push(total ? `Tìm thấy ${total} bài viết${what}${within}.` : `Không tìm thấy bài viết nào${what}${within}.`);
+  if (view.byPeriod) {
+    parts.push("Truy vấn khớp rất nhiều bài nên kết quả được xếp theo mức liên quan trong từng giai đoạn, giai đoạn mới nhất trước"
+      + (boosted.length ? `; trong mỗi giai đoạn, bài của ${boosted.map((p) => p.name).join(", ")} được xếp trước.` : "."));
+  } else if (boosted.length && boostedCount) {
     parts.push(`Bài của ${boosted.map((p) => p.name).join(", ")} (${boostedCount}) được xếp trước.`);
   }
   return parts.join(" ");
@@ -289,7 +494,7 @@ function summary(view) {
 function renderStatus(view) {
   statusBox.replaceChildren(element("p", "search__summary", summary(view)));
   const { query, state, total, boosted, boostedCount } = view;
-  if (boosted.length === 1 && boostedCount && boostedCount < total) {
+  if (boosted.length === 1 && (view.byPeriod || (boostedCount && boostedCount < total))) {
     const narrow = element("button", "search__narrow", `Chỉ xem bài của ${boosted[0].name}`);
     narrow.type = "button";
     narrow.addEventListener("click", () => {
@@ -300,7 +505,7 @@ function renderStatus(view) {
     });
     statusBox.append(narrow);
   }
-  if (!total) statusBox.append(noResultHelp(query, state));
+  if (total === 0) statusBox.append(noResultHelp(query, state));
 }
 
 function noResultHelp(query, state) {
@@ -356,21 +561,21 @@ function renderCounts(counts, state) {
   }
 }
 
-let shown = [];
+let results = listOf([]);
 let shownCount = 0;
 
 async function showMore(focusFirst) {
-  const batch = shown.slice(shownCount, shownCount + PAGE_SIZE);
+  const batch = await results.next(PAGE_SIZE);
   const items = await Promise.all(batch.map((r) => r.data()));
   const nodes = items.map(resultItem);
   list.append(...nodes);
   shownCount += batch.length;
-  moreButton.hidden = shownCount >= shown.length;
+  moreButton.hidden = results.done;
   if (focusFirst && nodes.length) nodes[0].querySelector("a").focus();
 }
 
 function clearResults() {
-  shown = [];
+  results = listOf([]);
   shownCount = 0;
   list.replaceChildren();
   moreButton.hidden = true;
@@ -381,15 +586,20 @@ function clearResults() {
 let generation = 0;
 let lastSearch = null;
 
-// Every filter's values (a file per filter, ~25 kB each on 10,000 articles) are loaded once,
-// when the reader first turns to the filters; a search run before that has no counts, so it
-// is run again.
-async function showCounts(pagefind, search) {
-  const { ticket, query, state, options } = search;
-  const counted = filtersLoaded ? search.main : await pagefind.filters().then(() => {
+// Every filter's values (a file per filter and shard) are loaded once, when the reader first
+// turns to the filters; a search run before that has no counts, so it is run again. A search
+// ranked period by period has its counts from its probe, or from a search of its own here.
+async function showCounts(search) {
+  const { ticket, query, state } = search;
+  const pagefind = await loadMain();
+  let counted = search.counted;
+  if (!filtersLoaded) {
+    await pagefind.filters();
     filtersLoaded = true;
-    return pagefind.search(query.term, options);
-  });
+    counted = null;
+  }
+  if (!counted) counted = await pagefind.search(query.term, { filters: { ...state.filters } });
+  search.counted = counted;
   const counts = await filterCounts(pagefind, query, state, counted);
   if (ticket === generation) renderCounts(counts, state);
 }
@@ -403,7 +613,7 @@ async function run(mode) {
   const ticket = ++generation;
   const state = readForm();
   if (mode) syncURL(state, mode);
-  const query = parseQuery(state.q);
+  const query = parseQuery(state.q, mode === "type");
   const browsing = !query.term && Object.keys(state.filters).length > 0;
   help.hidden = Boolean(query.term || browsing);
   if (!query.term && !browsing) {
@@ -415,33 +625,32 @@ async function run(mode) {
   root.dataset.state = "busy";
   root.setAttribute("aria-busy", "true");
   try {
-    const pagefind = await loadEngine();
-    const options = { filters: { ...state.filters } };
-    // Browsing a filter without a query lists the newest first unless told otherwise.
-    const sort = SORTS[state.sort] || (browsing ? SORTS["moi-nhat"] : null);
-    if (sort) options.sort = sort;
-    const main = await pagefind.search(query.term, options);
-    if (ticket !== generation) return;
-    const ranked = await rankedResults(pagefind, query, state, main);
+    closeOldPeriods();
+    const found = await searchResults(query, state);
     if (ticket !== generation) return;
     clearResults();
-    shown = ranked.results;
-    const view = { query, state, total: shown.length, ...ranked };
+    results = found.list;
+    const view = { query, state, ...found };
     await showMore(false);
     if (ticket !== generation) return;
     renderStatus(view);
-    announce("tim-kiem:ket-qua", { query: query.raw, total: shown.length });
+    announce("tim-kiem:ket-qua", { query: query.raw, total: found.total });
+    if (view.total === null) {  // ranked period by period: counted now, over the whole archive
+      view.total = await countMatches(query, state);
+      if (ticket !== generation) return;
+      renderStatus(view);
+    }
 
-    lastSearch = { ticket, query, state, options, main };
-    if (countsWanted) await showCounts(pagefind, lastSearch);
+    lastSearch = { ticket, query, state, counted: found.counted, total: view.total };
+    if (countsWanted) await showCounts(lastSearch);
     if (ticket !== generation) return;
-    const missing = query.term ? await missingWords(pagefind, query) : [];
+    const missing = query.term ? await missingWords(query) : [];
     if (ticket !== generation) return;
     renderMissing(missing);
     completed += 1;
     root.dataset.completed = String(completed);
     root.dataset.state = "done";
-    announce("tim-kiem:xong", { query: query.raw, total: shown.length });
+    announce("tim-kiem:xong", { query: query.raw, total: view.total });
   } catch (error) {
     if (ticket !== generation) return;
     console.error(error);
@@ -464,7 +673,7 @@ input.addEventListener("input", () => {
   if (input.value.trim().length === 1) return;
   typingTimer = window.setTimeout(() => run("type"), TYPING_DELAY_MS);
 });
-input.addEventListener("focus", () => { loadEngine().catch(() => {}); }, { once: true });
+input.addEventListener("focus", () => { loadIndex().catch(() => {}); }, { once: true });
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   window.clearTimeout(typingTimer);
@@ -479,12 +688,12 @@ function wantCounts() {
   if (root.dataset.state !== "done" || !lastSearch) return;
   const search = lastSearch;
   root.dataset.state = "busy";
-  loadEngine().then((pagefind) => showCounts(pagefind, search)).finally(() => {
+  showCounts(search).finally(() => {
     if (search.ticket !== generation) return;
     completed += 1;
     root.dataset.completed = String(completed);
     root.dataset.state = "done";
-    announce("tim-kiem:xong", { query: search.query.raw, total: shown.length });
+    announce("tim-kiem:xong", { query: search.query.raw, total: search.total });
   });
 }
 filterBox.addEventListener("focusin", wantCounts);
