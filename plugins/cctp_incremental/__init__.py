@@ -545,8 +545,11 @@ def finish(pelican) -> None:
 
 
 def register() -> None:
-    _stock.update(write_file=Writer.write_file, write_feed=Writer.write_feed, _open_w=Writer._open_w,
-                  getattr=Environment.getattr, getitem=Environment.getitem)
+    # Pelican registers plugins again for every instance (`make serve` rebuilds): the stock
+    # methods are taken once, or each wrapper would end up calling itself.
+    if not _stock:
+        _stock.update(write_file=Writer.write_file, write_feed=Writer.write_feed, _open_w=Writer._open_w,
+                      getattr=Environment.getattr, getitem=Environment.getitem)
     Environment.getattr = env_getattr
     Environment.getitem = env_getitem
     Writer.write_file = write_file
