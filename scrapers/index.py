@@ -188,7 +188,7 @@ class IndexBuildError(RuntimeError):
 # Calendar periods and whole years keep one new article to one bundle of each set, and only
 # bundles whose pages changed are indexed again (their digest is kept in shards.json).
 MAIN_PAGES = 10_000
-PERIOD_PAGES = 500
+PERIOD_PAGES = 300
 SHARDS_FILE = "shards.json"
 # Bumped when the search view or the layout changes: every bundle is then rebuilt.
 FORMAT = "4"
@@ -275,10 +275,10 @@ def plan_main(months: dict[str, tuple[int, int] | None], limit: int = MAIN_PAGES
     return {(str(year) if year else UNDATED): pages for year, pages in reversed(bundles)}
 
 
-def _digest(output: Path, pages: list[str], chunk: int) -> str:
+def _digest(hashes: dict[str, bytes], pages: list[str], chunk: int) -> str:
     digest = hashlib.sha256(f"{FORMAT} {PAGEFIND_VERSION} {chunk}".encode())
     for page in pages:
-        digest.update(page.encode() + b"\0" + hashlib.sha256((output / page).read_bytes()).digest())
+        digest.update(page.encode() + b"\0" + hashes[page])
     return digest.hexdigest()[:20]
 
 
@@ -336,10 +336,11 @@ def _indexed_words(view: str) -> set[str]:
 
 
 def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_PAGES,
-                period_pages: int = PERIOD_PAGES) -> dict:
+                period_pages: int = PERIOD_PAGES, cache_dir: Path | None = None) -> dict:
     """Write the search index of the built site in ``output`` to ``output/pagefind/``: both sets
     of bundles and ``shards.json`` (see above). Only bundles whose pages changed are indexed
-    again. Returns ``{"pages": n, "bundles": n, "rebuilt": [names]}``."""
+    again; the words of unchanged periods come from ``cache_dir`` (by default ``.cache/
+    search-index`` beside ``output``). Returns ``{"pages": n, "bundles": n, "rebuilt": [names]}``."""
     output = Path(output)
     if not output.is_dir():
         raise IndexBuildError(f"{output}: không có thư mục này; hãy dựng trang trước (make site)")
@@ -349,28 +350,40 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     bundle = output / BUNDLE
     bundle.mkdir(exist_ok=True)
     previous = _read_state(bundle)
+    # The words of each period's pages, kept between builds by the period's digest: the
+    # common-word counts are their sum, without reading every page again.
+    cache = Path(cache_dir) if cache_dir else output.resolve().parent / ".cache" / "search-index"
+    cache.mkdir(parents=True, exist_ok=True)
+    months, hashes = {}, {}
+    for page in pages:
+        raw = (output / page).read_bytes()
+        hashes[page] = hashlib.sha256(raw).digest()
+        months[page] = page_month(raw.decode("utf-8"))
+    document_counts: Counter = Counter()
+    state = {"format": FORMAT, "pagefind": PAGEFIND_VERSION, "pages": len(pages)}
+    rebuilt, used = [], set()
     with tempfile.TemporaryDirectory(prefix="cctp-search-view-") as tmp:
-        views = Path(tmp)
-        months, document_counts = {}, Counter()
-        for page in pages:
-            html = (output / page).read_text(encoding="utf-8")
-            months[page] = page_month(html)
-            view = search_view(html)
-            document_counts.update(_indexed_words(view))
-            (views / page).parent.mkdir(parents=True, exist_ok=True)
-            (views / page).write_text(view, encoding="utf-8")
-        state = {"format": FORMAT, "pagefind": PAGEFIND_VERSION, "pages": len(pages)}
-        rebuilt = []
+        views, written = Path(tmp), set()
+
+        def view_pages(members: list[str]) -> None:
+            """Write the search views of these pages (once each)."""
+            for page in members:
+                if page not in written:
+                    (views / page).parent.mkdir(parents=True, exist_ok=True)
+                    (views / page).write_text(search_view((output / page).read_text(encoding="utf-8")), encoding="utf-8")
+                    written.add(page)
+
         plans = (("main", "chinh", plan_main(months, main_pages), MAIN_CHUNK),
                  ("periods", "giai-doan", plan_periods(months, period_pages), PERIOD_CHUNK))
         for level, folder, plan, chunk in plans:
             state[level] = []
             for key, members in plan.items():
                 name = f"{folder}/{key}"
-                digest = _digest(output, members, chunk)
+                digest = _digest(hashes, members, chunk)
                 target = bundle / folder / key
                 if previous.get(f"{level}/{key}", {}).get("digest") != digest \
                         or not (target / "pagefind-entry.json").is_file():
+                    view_pages(members)
                     # Built beside the old bundle and swapped in: a failure leaves the old one whole.
                     fresh = bundle / folder / f".{key}.new"
                     shutil.rmtree(fresh, ignore_errors=True)
@@ -378,10 +391,23 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
                     shutil.rmtree(target, ignore_errors=True)
                     fresh.rename(target)
                     rebuilt.append(name)
+                if level == "periods":
+                    words = cache / f"{digest}.json"
+                    try:
+                        counts = json.loads(words.read_text(encoding="utf-8"))
+                    except (OSError, ValueError):
+                        view_pages(members)
+                        counts = Counter(w for m in members for w in _indexed_words((views / m).read_text(encoding="utf-8")))
+                        words.write_text(json.dumps(counts, ensure_ascii=False), encoding="utf-8")
+                    document_counts.update(counts)
+                    used.add(words.name)
                 dated = sorted(months[m] for m in members if months[m])
                 state[level].append({"key": key, "path": f"{folder}/{key}/", "pages": len(members), "digest": digest,
                                      "from": "%d-%02d" % dated[0] if dated else None,
                                      "to": "%d-%02d" % dated[-1] if dated else None})
+    for stale in cache.glob("*.json"):
+        if stale.name not in used:
+            stale.unlink()
     hub = bundle / "giai-doan" / HUB
     if previous.get("hub", {}).get("format") != FORMAT or not (hub / "pagefind-entry.json").is_file():
         with tempfile.TemporaryDirectory(prefix="cctp-search-hub-") as tmp:

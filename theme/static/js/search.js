@@ -173,7 +173,8 @@ let filtersLoaded = false;
 let countsWanted = false;
 
 // The index (scrapers/index.py): shards.json lists the main bundles, the period bundles
-// (newest first) and how many pages hold each common word.
+// (newest first) and how many pages hold each common word. Each bundle's digest tags the
+// address of its entry file, which the browser may then cache until the bundle changes.
 let indexInfo = null;
 function loadIndex() {
   if (!indexInfo) {
@@ -196,9 +197,10 @@ let mainEngine = null;
 function loadMain() {
   if (!mainEngine) {
     mainEngine = loadIndex().then(async (info) => {
-      const pagefind = (await info.module).createInstance({ basePath: info.base(info.main[0]), excerptLength: 30 });
+      const pagefind = (await info.module).createInstance({ basePath: info.base(info.main[0]), excerptLength: 30,
+                                                            metaCacheTag: info.main[0].digest });
       await pagefind.init();
-      await Promise.all(info.main.slice(1).map((part) => pagefind.mergeIndex(info.base(part), {})));
+      await Promise.all(info.main.slice(1).map((part) => pagefind.mergeIndex(info.base(part), { metaCacheTag: part.digest })));
       return pagefind;
     });
     mainEngine.catch(() => { mainEngine = null; });
@@ -217,9 +219,10 @@ function openPeriod(key) {
   if (!periodsOpen.has(key)) {
     const opened = loadIndex().then(async (info) => {
       const part = info.periods.find((p) => p.key === key);
-      const pagefind = (await info.module).createInstance({ basePath: info.base(info.hub), excerptLength: 30 });
+      const pagefind = (await info.module).createInstance({ basePath: info.base(info.hub), excerptLength: 30,
+                                                            metaCacheTag: `${info.format}-${info.pagefind}` });
       await pagefind.init();
-      await pagefind.mergeIndex(info.base(part), { mergeFilter: { [PERIOD]: key } });
+      await pagefind.mergeIndex(info.base(part), { mergeFilter: { [PERIOD]: key }, metaCacheTag: part.digest });
       return pagefind;
     });
     opened.catch(() => periodsOpen.delete(key));
@@ -359,15 +362,26 @@ function listOf(results) {
   };
 }
 
-// Period by period: `fetchPeriod(key)` gives one period's results in order, and a period is
-// only searched when its results are needed.
-function periodByPeriod(keys, fetchPeriod) {
+// Period by period: `fetchPeriod(key)` gives one period's results in order. A period is
+// searched when its results are needed; once one came back short of a page, the next few are
+// searched together (opening a period is mostly waiting for the network). `started` may hold
+// searches already under way, by key.
+function periodByPeriod(keys, fetchPeriod, started = new Map()) {
   const queue = keys.slice();
+  const pending = [];
   let buffer = [];
+  let ahead = 1;
   return {
-    get done() { return !buffer.length && !queue.length; },
+    get done() { return !buffer.length && !queue.length && !pending.length; },
     async next(n) {
-      while (buffer.length < n && queue.length) buffer = buffer.concat(await fetchPeriod(queue.shift()));
+      while (buffer.length < n && (pending.length || queue.length)) {
+        while (pending.length < ahead && queue.length) {
+          const key = queue.shift();
+          pending.push(started.get(key) || fetchPeriod(key));
+        }
+        buffer = buffer.concat(await pending.shift());
+        if (buffer.length < n) ahead = 3;
+      }
       return buffer.splice(0, n);
     },
   };
@@ -391,6 +405,13 @@ async function searchResults(query, state) {
   let total = null;
   let years = null;
   let global;
+  const fetchPeriod = async (key) => {
+    const pagefind = await openPeriod(key);
+    const inPeriod = { ...filters, [PERIOD]: key };
+    const main = await pagefind.search(query.term, sort ? { filters: inPeriod, sort } : { filters: inPeriod });
+    return sort ? main.results : (await rankedResults(pagefind, query, inPeriod, main)).results;
+  };
+  const started = new Map();
   if (browsing) {  // listing a filter ranks nothing: counting it is cheap, sorting may not be
     counted = await (await loadMain()).search(null, { filters });
     total = counted.results.length;
@@ -398,6 +419,11 @@ async function searchResults(query, state) {
   } else {
     global = cost(guess.matches) <= RANKING_BUDGET;
     if (!global && guess.independent < RICH_SHARE * info.pages) {
+      // The newest period is searched meanwhile: if the count says "period by period", its
+      // results are ready (if it says "at once", they are dropped).
+      const newest = info.periods[0].key;
+      started.set(newest, fetchPeriod(newest));
+      started.get(newest).catch(() => {});
       const seen = await probe(await loadMain(), query.term, { nam: "-", ...filters });
       const active = Object.entries(filters);
       const counts = active.map(([key, value]) => (seen.counts[key] || {})[value] || 0);
@@ -423,13 +449,7 @@ async function searchResults(query, state) {
     return false;
   }).map((part) => part.key);
   if (sort && sort.date === "asc") keys.reverse();
-  const fetchPeriod = async (key) => {
-    const pagefind = await openPeriod(key);
-    const inPeriod = { ...filters, [PERIOD]: key };
-    const main = await pagefind.search(query.term, sort ? { filters: inPeriod, sort } : { filters: inPeriod });
-    return sort ? main.results : (await rankedResults(pagefind, query, inPeriod, main)).results;
-  };
-  return { total, counted, list: periodByPeriod(keys, fetchPeriod), byPeriod: !sort && !browsing,
+  return { total, counted, list: periodByPeriod(keys, fetchPeriod, started), byPeriod: !sort && !browsing,
            boosted: sort ? [] : provinces, boostedCount: null };
 }
 

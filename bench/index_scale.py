@@ -1,0 +1,86 @@
+"""The search index at 100,000 articles: time and peak memory of `scrapers.index`.
+
+    python bench/index_scale.py --site OUTPUT [--copies 10] [--work /tmp/cctp-bench-index]
+
+Takes the article pages of a built site (`bench/search.py` leaves 10,000 in
+/tmp/cctp-bench-search/output) and writes them --copies times under new slugs, each copy moved
+back in time by a whole number of the site's year spans (its sort key and year filter are
+rewritten), so the archive spans --copies times the years with the same shape. Then builds the
+index twice: from scratch, and again after one new article (what one addition re-indexes).
+Prints the wall time, the peak memory of the largest Pagefind process and of the Python
+process, and the bundles written.
+
+The Pelican side of 100,000 articles is bench/build.py's; this is the index alone, whose
+memory (about 250 kB per page in one Pagefind process) is what limits one machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scrapers.index import ARTICLE_GLOB, BUNDLE, build_index  # noqa: E402
+
+YEAR = re.compile(r'(data-pagefind-sort="date:|data-pagefind-meta="ngay:|data-pagefind-filter="nam:)(\d{4})')
+
+
+def replicate(site: Path, work: Path, copies: int) -> int:
+    pages = sorted(site.glob(ARTICLE_GLOB))
+    years = [int(m.group(2)) for p in pages for m in [YEAR.search(p.read_text(encoding="utf-8"))] if m]
+    span = max(years) - min(years) + 1
+    count = 0
+    for copy in range(copies):
+        for page in pages:
+            html = page.read_text(encoding="utf-8")
+            html = YEAR.sub(lambda m: m.group(1) + str(int(m.group(2)) - copy * span), html)
+            relative = page.relative_to(site)
+            target = work / relative.parent.parent / f"{relative.parent.name}-{copy}" / relative.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+            count += 1
+    return count
+
+
+def peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--site", type=Path, default=Path("/tmp/cctp-bench-search/output"))
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/cctp-bench-index"))
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    output = args.work / "output"
+    start = time.perf_counter()
+    pages = replicate(args.site, output, args.copies)
+    print(f"{pages} trang bài viết chép trong {time.perf_counter() - start:.0f} s")
+
+    start = time.perf_counter()
+    done = build_index(output)
+    full = time.perf_counter() - start
+    state = json.loads((output / BUNDLE / "shards.json").read_text(encoding="utf-8"))
+    print(f"lập chỉ mục từ đầu: {full:.0f} s; {len(state['main'])} phần chính (lớn nhất "
+          f"{max(s['pages'] for s in state['main'])} bài), {len(state['periods'])} giai đoạn; "
+          f"bộ nhớ đỉnh: Pagefind {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB, Python {peak_mb(resource.RUSAGE_SELF):.0f} MB")
+
+    newest = max(output.glob(ARTICLE_GLOB), key=lambda p: YEAR.search(p.read_text(encoding="utf-8")).group(2))
+    added = newest.parent.parent / f"{newest.parent.name}-moi" / newest.name
+    added.parent.mkdir()
+    added.write_text(newest.read_text(encoding="utf-8").replace("<h1", "<h1 data-moi", 1), encoding="utf-8")
+    start = time.perf_counter()
+    done = build_index(output)
+    print(f"thêm một bài: {time.perf_counter() - start:.0f} s, lập lại {', '.join(done['rebuilt'])}")
+
+
+if __name__ == "__main__":
+    main()
