@@ -9,7 +9,6 @@ import os
 import pickle
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -89,9 +88,7 @@ def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, mo
 
     # Unchanged tree: nothing runs, nothing is touched.
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
-    started = time.perf_counter()
     assert build() == 0
-    assert time.perf_counter() - started < 2
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
 
     # A page removed from output/ by hand is noticed and written again.
