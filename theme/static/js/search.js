@@ -194,12 +194,31 @@ function loadIndex() {
 // The main bundles, merged: the whole archive, ranked at once. Pagefind searches in its Web
 // Worker (shared by both engines), so the page never freezes while it ranks.
 let mainEngine = null;
+
+// Pagefind's WebAssembly is one module for all engines in its worker, set up by the first
+// engine that loads it; a second engine set up meanwhile set it up again under the first one
+// (memory errors in the worker). So no engine is made until the first is ready: a search that
+// finds nothing and ranks nothing returns once its engine is.
+let wasmReady = null;
+async function newEngine(info, options) {
+  const make = async () => {
+    const pagefind = (await info.module).createInstance({ excerptLength: 30, ...options });
+    await pagefind.init();
+    await pagefind.search(null, { filters: { "_": "-" } });
+    return pagefind;
+  };
+  if (!wasmReady) {
+    wasmReady = make();
+    wasmReady.catch(() => { wasmReady = null; });
+    return wasmReady;
+  }
+  await wasmReady.catch(() => {});
+  return make();
+}
 function loadMain() {
   if (!mainEngine) {
     mainEngine = loadIndex().then(async (info) => {
-      const pagefind = (await info.module).createInstance({ basePath: info.base(info.main[0]), excerptLength: 30,
-                                                            metaCacheTag: info.main[0].digest });
-      await pagefind.init();
+      const pagefind = await newEngine(info, { basePath: info.base(info.main[0]), metaCacheTag: info.main[0].digest });
       await Promise.all(info.main.slice(1).map((part) => pagefind.mergeIndex(info.base(part), { metaCacheTag: part.digest })));
       return pagefind;
     });
@@ -219,9 +238,7 @@ function openPeriod(key) {
   if (!periodsOpen.has(key)) {
     const opened = loadIndex().then(async (info) => {
       const part = info.periods.find((p) => p.key === key);
-      const pagefind = (await info.module).createInstance({ basePath: info.base(info.hub), excerptLength: 30,
-                                                            metaCacheTag: `${info.format}-${info.pagefind}` });
-      await pagefind.init();
+      const pagefind = await newEngine(info, { basePath: info.base(info.hub), metaCacheTag: `${info.format}-${info.pagefind}` });
       await pagefind.mergeIndex(info.base(part), { mergeFilter: { [PERIOD]: key }, metaCacheTag: part.digest });
       return pagefind;
     });
@@ -556,8 +573,8 @@ function renderMissing(words) {
 }
 
 // Before the counts are wanted, each list offers every value the archive has, without counts.
-function renderValues(state) {
-  for (const select of filterSelects) {
+function renderValues(state, selects = filterSelects) {
+  for (const select of selects) {
     const key = select.name;
     const values = Object.keys(FILTER_VALUES[key]);
     if (key === "nam") values.sort((a, b) => b.localeCompare(a));
@@ -568,8 +585,10 @@ function renderValues(state) {
   }
 }
 
+// A filter missing from `counts` is offered without counts.
 function renderCounts(counts, state) {
-  for (const select of filterSelects) {
+  renderValues(state, filterSelects.filter((select) => !(select.name in counts)));
+  for (const select of filterSelects.filter((s) => s.name in counts)) {
     const key = select.name;
     const values = Object.entries(counts[key] || {}).filter(([v, n]) => n > 0 || v === state.filters[key]);
     if (key === "nam") values.sort((a, b) => b[0].localeCompare(a[0]));
@@ -612,16 +631,33 @@ let lastSearch = null;
 async function showCounts(search) {
   const { ticket, query, state } = search;
   const pagefind = await loadMain();
-  let counted = search.counted;
   if (!filtersLoaded) {
     await pagefind.filters();
     filtersLoaded = true;
-    counted = null;
+    if (!search.byPeriod) search.counted = null;
   }
-  if (!counted) counted = await pagefind.search(query.term, { filters: { ...state.filters } });
-  search.counted = counted;
-  const counts = await filterCounts(pagefind, query, state, counted);
+  let counts;
+  if (search.byPeriod) {
+    counts = await periodCounts(pagefind, query, state);
+  } else {
+    if (!search.counted) search.counted = await pagefind.search(query.term, { filters: { ...state.filters } });
+    counts = await filterCounts(pagefind, query, state, search.counted);
+  }
   if (ticket === generation) renderCounts(counts, state);
+}
+
+// A search ranked period by period matches too much to be ranked at once for its counts: they
+// come from a probe (matches counted, nothing ranked), which counts the query's matches without
+// its filters. That is every filter's counts when none is in use, and the counts of the filter
+// in use when there is one; the other filters are then offered without counts.
+async function periodCounts(pagefind, query, state) {
+  const seen = await probe(pagefind, query.term, state.filters);
+  const active = Object.keys(state.filters);
+  const counts = {};
+  for (const select of filterSelects) {
+    if (!active.length || (active.length === 1 && state.filters[select.name])) counts[select.name] = seen.counts[select.name] || {};
+  }
+  return counts;
 }
 let completed = 0;
 
@@ -661,7 +697,7 @@ async function run(mode) {
       renderStatus(view);
     }
 
-    lastSearch = { ticket, query, state, counted: found.counted, total: view.total };
+    lastSearch = { ticket, query, state, counted: found.counted, total: view.total, byPeriod: !found.counted };
     if (countsWanted) await showCounts(lastSearch);
     if (ticket !== generation) return;
     const missing = query.term ? await missingWords(query) : [];
