@@ -198,13 +198,15 @@ let mainEngine = null;
 // Pagefind's WebAssembly is one module for all engines in its worker, set up by the first
 // engine that loads it; a second engine set up meanwhile set it up again under the first one
 // (memory errors in the worker). So no engine is made until the first is ready: a search that
-// finds nothing and ranks nothing returns once its engine is.
+// finds nothing and ranks nothing returns once its engine is. Its word sorts after every word
+// of the index, so no index chunk is fetched for it (a search without words fetches them all).
+const NO_WORD = "\u{10FFFD}";
 let wasmReady = null;
 async function newEngine(info, options) {
   const make = async () => {
     const pagefind = (await info.module).createInstance({ excerptLength: 30, ...options });
     await pagefind.init();
-    await pagefind.search(null, { filters: { "_": "-" } });
+    await pagefind.search(NO_WORD, { filters: { "_": "-" } });
     return pagefind;
   };
   if (!wasmReady) {
