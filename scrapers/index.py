@@ -6,9 +6,9 @@ it is pointed at the article directory (``ARTICLE_GLOB``) and, inside each page,
 Vietnamese so English items land in the same index as the rest.
 
 Pagefind does not read the published pages themselves but a *search view* of each one
-(``search_view``): the same HTML whose text is spelled in ASCII, each accented word followed
-by a short code that restores it (``encode_text``; "Đắk" → ``Dak`#!!#%``). Why, in short
-(docs/search.md has the measurements):
+(``search_view``): the same HTML whose text is spelled in ASCII, every word ended by
+``TERMINATOR`` and each accented word followed by a short code that restores it
+(``encode_text``; "Đắk" → ``Dakǂ`#!!#%``). Why, in short (docs/search.md has the measurements):
 
 - Pagefind folds tone marks but not đ, a letter of its own: "dak lak" never met "Đắk Lắk".
   In ASCII, đ is d like every other mark is nothing.
@@ -17,6 +17,10 @@ by a short code that restores it (``encode_text``; "Đắk" → ``Dak`#!!#%``). 
   chunks are cut at their intended size: 5–20 times fewer bytes per query.
 - The code is ASCII punctuation glued to the word, which Pagefind neither indexes nor splits
   on, so word positions (phrase search) and counts (ranking) are exactly the text's own.
+- The terminator keeps Pagefind's prefix matching from turning "tu" into tu, tuan, tuong…
+
+The views are indexed as two sets of Pagefind bundles (main bundles and calendar periods, see
+"Shards" below), each re-indexed only when its pages change.
 
 The search page folds queries the same way and decodes the excerpts and titles Pagefind
 returns (theme/static/js/search.js, with the tables from ``codec_tables``).
