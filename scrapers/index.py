@@ -92,7 +92,7 @@ def _encoder() -> dict[str, tuple[str, int]]:
 
 def codec_tables() -> dict:
     """What the search page needs to fold queries and decode results the same way."""
-    return {"mark": MARK, "code": CODE, "letters": letter_forms(), "end": TERMINATOR}
+    return {"mark": MARK, "code": CODE, "letters": letter_forms(), "end": TERMINATOR, "every": EVERY_PAGE}
 
 
 # A word, or an HTML character reference, which is left as it is ("&amp;" is no word).
@@ -162,13 +162,20 @@ def decode_text(text: str) -> str:
 
 
 _TAG = re.compile(r"(<[^>]*>)")
+# A word every article holds, first in its indexed region: a listing by filter alone searches
+# it, since Pagefind 1.5 fetches every index chunk for a search without words. Terminators
+# only, so decoding leaves nothing of it.
+EVERY_PAGE = TERMINATOR * 2
+_BODY_START = re.compile(r"<[^>]*\sdata-pagefind-body(?=[\s>=])[^>]*>")
 
 
 def search_view(html: str) -> str:
     """The page as Pagefind should read it: text encoded, markup and attributes untouched
-    (filter values, sort keys and attribute metadata keep their real spelling)."""
+    (filter values, sort keys and attribute metadata keep their real spelling), and
+    EVERY_PAGE at the start of the indexed region."""
     parts = _TAG.split(html)
-    return "".join(part if i % 2 else encode_text(part) for i, part in enumerate(parts))
+    view = "".join(part if i % 2 else encode_text(part) for i, part in enumerate(parts))
+    return _BODY_START.sub(lambda m: m.group(0) + EVERY_PAGE + " ", view, count=1)
 
 
 class IndexBuildError(RuntimeError):
@@ -195,7 +202,7 @@ MAIN_PAGES = 10_000
 PERIOD_PAGES = 300
 SHARDS_FILE = "shards.json"
 # Bumped when the search view or the layout changes: every bundle is then rebuilt.
-FORMAT = "4"
+FORMAT = "5"
 # Pagefind cuts its word index into chunks of this many word positions (its default, 20,000,
 # suits a site of a few thousand pages): a query fetches the chunks holding its words, and the
 # page list (pf_meta, fetched first) lists every chunk, so smaller chunks cost there instead.

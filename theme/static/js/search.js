@@ -95,7 +95,9 @@ function parseQuery(raw, typing = false) {
   const open = typing && !phrase && !/\s$/.test(raw);
   const terms = words.map((w, i) => ended(w, open && i === words.length - 1));
   const term = words.length ? (phrase ? `"${terms.join(" ")}"` : terms.join(" ")) : null;
-  return { raw: trimmed, phrase, words, terms, term };
+  // What Pagefind is asked: without words, the word every article holds (scrapers/index.py:
+  // Pagefind would fetch its whole index for a search without words).
+  return { raw: trimmed, phrase, words, terms, term, asked: term ?? DATA.codec.every };
 }
 
 // Provinces named in a query (folded names and variants from scrapers/data/provinces.json).
@@ -327,8 +329,8 @@ async function probe(pagefind, term, filters = {}) {
 async function countMatches(query, state) {
   const pagefind = await loadMain();
   const active = Object.entries(state.filters);
-  if (active.length > 1) return (await pagefind.search(query.term, { filters: state.filters })).results.length;
-  const seen = await probe(pagefind, query.term, state.filters);
+  if (active.length > 1) return (await pagefind.search(query.asked, { filters: state.filters })).results.length;
+  const seen = await probe(pagefind, query.asked, state.filters);
   if (!active.length) return seen.total;
   const [key, value] = active[0];
   return (seen.counts[key] || {})[value] || 0;
@@ -348,7 +350,7 @@ async function filterCounts(pagefind, query, state, counted) {
     } else {  // several filters in use, or a search without words (no totalFilters)
       const others = { ...state.filters };
       delete others[key];
-      const without = await pagefind.search(query.term, { filters: others });
+      const without = await pagefind.search(query.asked, { filters: others });
       counts[key] = (without.filters || {})[key] || {};
     }
   }
@@ -419,7 +421,8 @@ async function searchResults(query, state) {
   const sort = SORTS[state.sort] || (browsing ? SORTS["moi-nhat"] : null);
   const provinces = !filters.tinh && !browsing ? spotProvinces(query.words) : [];
   const guess = browsing ? null : estimate(info, query);
-  const cost = (matches) => matches * (browsing ? 0 : guess.postings * info.scale) + (sort ? matches * info.pages : 0);
+  // Without words, every article holds the word searched: its postings are all the pages.
+  const cost = (matches) => matches * (browsing ? info.pages : guess.postings) * info.scale + (sort ? matches * info.pages : 0);
   let counted = null;
   let total = null;
   let years = null;
@@ -427,13 +430,20 @@ async function searchResults(query, state) {
   const fetchPeriod = async (key) => {
     const pagefind = await openPeriod(key);
     const inPeriod = { ...filters, [PERIOD]: key };
-    const main = await pagefind.search(query.term, sort ? { filters: inPeriod, sort } : { filters: inPeriod });
+    const main = await pagefind.search(query.asked, sort ? { filters: inPeriod, sort } : { filters: inPeriod });
     return sort ? main.results : (await rankedResults(pagefind, query, inPeriod, main)).results;
   };
   const started = new Map();
   if (browsing) {  // listing a filter ranks nothing: counting it is cheap, sorting may not be
-    counted = await (await loadMain()).search(null, { filters });
-    total = counted.results.length;
+    // Counted without ranking when one filter is in use (the probe's counts are per value).
+    const active = Object.entries(filters);
+    if (active.length === 1) {
+      const seen = await probe(await loadMain(), query.asked, filters);
+      total = (seen.counts[active[0][0]] || {})[active[0][1]] || 0;
+    } else {
+      counted = await (await loadMain()).search(query.asked, { filters });
+      total = counted.results.length;
+    }
     global = cost(total) <= RANKING_BUDGET;
   } else {
     global = cost(guess.matches) <= RANKING_BUDGET;
@@ -454,7 +464,7 @@ async function searchResults(query, state) {
   }
   if (global) {
     const pagefind = await loadMain();
-    const main = await pagefind.search(query.term, sort ? { filters, sort } : { filters });
+    const main = await pagefind.search(query.asked, sort ? { filters, sort } : { filters });
     const ranked = sort ? { results: main.results, boosted: [], boostedCount: 0 }
       : await rankedResults(pagefind, query, filters, main);
     return { ...ranked, total: main.results.length, list: listOf(ranked.results), counted: main };
@@ -639,10 +649,10 @@ async function showCounts(search) {
     if (!search.byPeriod) search.counted = null;
   }
   let counts;
-  if (search.byPeriod) {
+  if (search.byPeriod && query.term) {
     counts = await periodCounts(pagefind, query, state);
   } else {
-    if (!search.counted) search.counted = await pagefind.search(query.term, { filters: { ...state.filters } });
+    if (!search.counted) search.counted = await pagefind.search(query.asked, { filters: { ...state.filters } });
     counts = await filterCounts(pagefind, query, state, search.counted);
   }
   if (ticket === generation) renderCounts(counts, state);
