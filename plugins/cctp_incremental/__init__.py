@@ -201,29 +201,27 @@ def _feed_group(h, group, stack: set, inner: bool) -> None:
     h.update(b"n%d" % len(group.articles))
 
 
-def _group_digest(group) -> bytes:
-    memo = _state["group_memo"]
+def _memo_digest(memo_name: str, group, with_articles: bool) -> bytes:
+    memo = _state[memo_name]
     found = memo.get(id(group))
     if found is not None and found[0] is group:
         return found[1]
     h = hashlib.blake2b(digest_size=16)
     _feed_group(h, group, set(), inner=False)
-    # `sections` (cctp_documents) is the articles grouped by province, set just before the
-    # group's own page is written: the articles stand for it.
-    _feed(h, group.articles, set(), inner=False)
+    if with_articles:
+        # `sections` (cctp_documents) is the articles grouped by province, set just before the
+        # group's own page is written: the articles stand for it.
+        _feed(h, group.articles, set(), inner=False)
     memo[id(group)] = (group, h.digest())
     return memo[id(group)][1]
+
+
+def _group_digest(group) -> bytes:
+    return _memo_digest("group_memo", group, with_articles=True)
 
 
 def _shallow_digest(group) -> bytes:
-    memo = _state["shallow_memo"]
-    found = memo.get(id(group))
-    if found is not None and found[0] is group:
-        return found[1]
-    h = hashlib.blake2b(digest_size=16)
-    _feed_group(h, group, set(), inner=False)
-    memo[id(group)] = (group, h.digest())
-    return memo[id(group)][1]
+    return _memo_digest("shallow_memo", group, with_articles=False)
 
 
 def _deep_digest(keys) -> bytes | None:
