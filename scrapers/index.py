@@ -328,6 +328,16 @@ def _run_pagefind(views: Path, name: str, pages: list[str], target: Path, chunk:
             shutil.rmtree(item) if item.is_dir() else item.unlink()
 
 
+def _swap_in(views: Path, name: str, pages: list[str], target: Path, chunk: int, glob: str = ARTICLE_GLOB) -> None:
+    """Index into a folder beside ``target``, then put it in its place: a failure leaves the
+    old bundle whole."""
+    fresh = target.parent / f".{target.name}.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    _run_pagefind(views, name, pages, fresh, chunk, glob)
+    shutil.rmtree(target, ignore_errors=True)
+    fresh.rename(target)
+
+
 def _read_state(bundle: Path) -> dict:
     try:
         state = json.loads((bundle / SHARDS_FILE).read_text(encoding="utf-8"))
@@ -395,12 +405,7 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
                 if previous.get(f"{level}/{key}", {}).get("digest") != digest \
                         or not (target / "pagefind-entry.json").is_file():
                     view_pages(members)
-                    # Built beside the old bundle and swapped in: a failure leaves the old one whole.
-                    fresh = bundle / folder / f".{key}.new"
-                    shutil.rmtree(fresh, ignore_errors=True)
-                    _run_pagefind(views, name, members, fresh, chunk)
-                    shutil.rmtree(target, ignore_errors=True)
-                    fresh.rename(target)
+                    _swap_in(views, name, members, target, chunk)
                     rebuilt.append(name)
                 if level == "periods":
                     words = cache / f"{digest}.json"
@@ -423,11 +428,7 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     if previous.get("hub", {}).get("format") != FORMAT or not (hub / "pagefind-entry.json").is_file():
         with tempfile.TemporaryDirectory(prefix="cctp-search-hub-") as tmp:
             (Path(tmp) / "index.html").write_text(_HUB_PAGE, encoding="utf-8")
-            fresh = hub.parent / f".{HUB}.new"
-            shutil.rmtree(fresh, ignore_errors=True)
-            _run_pagefind(Path(tmp), f"giai-doan/{HUB}", ["index.html"], fresh, PERIOD_CHUNK, glob="index.html")
-            shutil.rmtree(hub, ignore_errors=True)
-            fresh.rename(hub)
+            _swap_in(Path(tmp), f"giai-doan/{HUB}", ["index.html"], hub, PERIOD_CHUNK, glob="index.html")
         rebuilt.append(f"giai-doan/{HUB}")
     state["hub"] = {"path": f"giai-doan/{HUB}/", "format": FORMAT}
     # What ranking a query at once costs, per match and posting, over the main bundles, and
