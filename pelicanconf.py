@@ -52,6 +52,7 @@ FRAGMENT_MEMO = bool(FAST_PLUGINS)
 PLUGINS = [
     "pelican.plugins.yaml_metadata",
     *FAST_PLUGINS,
+    "cctp_stable_pages",  # after FAST_PLUGINS: wraps their writer, so each sees one call per page
     "cctp_drafts",
     "cctp_dates",
     "cctp_metadata",
@@ -129,6 +130,8 @@ CATEGORY_URL = CATEGORY_SAVE_AS = CATEGORIES_URL = CATEGORIES_SAVE_AS = ""
 AUTHOR_URL = AUTHOR_SAVE_AS = AUTHORS_URL = AUTHORS_SAVE_AS = ""
 ARCHIVES_URL = ARCHIVES_SAVE_AS = ""
 
+# Listings are paged from the oldest article (cctp_stable_pages): older page n, at the last
+# pattern's address, keeps the same articles for good; the listing's own page shows the newest.
 DEFAULT_PAGINATION = 20
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "period_archives": None, "province": None,
                        "unit": None, "topic": None, "doc_type": None, "byline": None, "month": None}

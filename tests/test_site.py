@@ -218,19 +218,47 @@ def test_year_pages_and_index(sample_site):
     assert years == ["../nam/2023/", "../nam/2022/", "../nam/2021/"]
 
 
-def test_listings_paginate_under_vietnamese_urls(make_site):
+def _numbered_articles(count: int) -> list:
     base = SAMPLES["tagged"][0]
-    articles = [({**base, "slug": f"bai-{i:02d}", "title": f"Bài số {i:02d}",
-                  "date": f"2022-01-{i:02d}"}, f"Nội dung bài {i}.") for i in range(1, 26)]
-    output = make_site(articles, index=False)
-    newest_first = [f"bai-{i:02d}" for i in range(25, 0, -1)]
-    for listing, root in [("", "."), ("tinh/hau-giang/", "../.."), ("the/hau-giang/", "../.."),
-                          ("nam/2022/", "../..")]:
-        first, second = soup(output, listing + "index.html"), soup(output, listing + "trang/2/index.html")
-        assert listed_slugs(first) + listed_slugs(second) == newest_first, listing
-        assert first.select_one(".pagination a[rel=next]")["href"] == f"{root}/{listing}trang/2/"
-        assert second.select_one(".pagination a[rel=prev]")["href"].endswith(f"/{listing}")
-        assert "Trang 2/2" in text(second.select_one(".pagination"))
+    first = dt.date(2022, 1, 1)
+    return [({**base, "slug": f"bai-{i:02d}", "title": f"Bài số {i:02d}",
+              "date": (first + dt.timedelta(days=i)).isoformat()}, f"Nội dung bài {i}.")
+            for i in range(1, count + 1)]
+
+
+LISTINGS = [("", "."), ("tinh/hau-giang/", "../.."), ("the/hau-giang/", "../.."), ("nam/2022/", "../..")]
+
+
+def test_listings_are_paged_from_the_oldest_article(make_site):
+    """45 articles, 20 a page: the listing's own page shows the newest 25, older page 1 the
+    oldest 20; each page links to its neighbours; no page shows a total that would change."""
+    output = make_site(_numbered_articles(45), index=False)
+    newest_first = [f"bai-{i:02d}" for i in range(45, 0, -1)]
+    for listing, root in LISTINGS:
+        front, older = soup(output, listing + "index.html"), soup(output, listing + "trang/1/index.html")
+        assert listed_slugs(front) == newest_first[:25], listing
+        assert listed_slugs(older) == newest_first[25:], listing
+        assert not (output / listing / "trang/2").exists()
+        assert front.select_one(".pagination a[rel=next]")["href"] == f"{root}/{listing}trang/1/"
+        assert not front.select(".pagination a[rel=prev]")
+        assert older.select_one(".pagination a[rel=prev]")["href"].endswith(f"/{listing}")
+        assert not older.select(".pagination a[rel=next]")
+        assert "02/01/2022 đến 21/01/2022" in text(older.select_one(".lead")), listing
+        assert "Trang" not in text(older.select_one(".pagination"))
+    assert text(soup(output, "tinh/hau-giang/trang/1/index.html").find("h1")) == "Hậu Giang"
+    assert text(soup(output, "nam/2022/trang/1/index.html").find("h1")) == "Năm 2022"
+    assert text(soup(output, "trang/1/index.html").find("h1")) == "Tất cả bài viết"
+
+
+def test_an_older_page_keeps_its_articles_as_the_listing_grows(make_site):
+    output = make_site(_numbered_articles(60), index=False)
+    for listing, _ in LISTINGS:
+        pages = [soup(output, listing + path) for path in ("index.html", "trang/2/index.html", "trang/1/index.html")]
+        assert [listed_slugs(p) for p in pages] == [
+            [f"bai-{i:02d}" for i in range(start, start - 20, -1)] for start in (60, 40, 20)], listing
+        assert pages[1].select_one(".pagination a[rel=prev]")["href"].endswith(f"/{listing}")
+        assert pages[1].select_one(".pagination a[rel=next]")["href"].endswith(f"/{listing}trang/1/")
+        assert pages[2].select_one(".pagination a[rel=prev]")["href"].endswith(f"/{listing}trang/2/")
 
 
 def test_about_and_404_pages(sample_site):
