@@ -1,17 +1,24 @@
 """Incremental build: one new article added to a built archive, and an unchanged tree.
 
-    python bench/incremental.py --articles 10000 [--repeat 3] [--settings publishconf.py] [--index]
+    python bench/incremental.py --articles 10000 [--repeat 3] [--batch 1] [--settings publishconf.py]
+                                [--index] [--keep DIR]
 
 Generates N articles (bench/corpus.py), builds them once with `cctp build` (the first build,
-from an empty output/), then --repeat times: adds one new article (the newest, in a
+from an empty output/), then --repeat times: adds --batch new articles (the newest, in a
 province, with topics and citations like the others) and rebuilds, timing it; and rebuilds
 again with nothing changed. Prints the median seconds of each, how many page writes were
 rendered and skipped, and the load average before and after (the machine is shared).
-Without --index the search index step is left out (`cctp build --no-index`).
+Without --index the search index step is left out (`cctp build --no-index`); with it, the
+index step's own seconds and the bundles it indexed again are printed too.
+
+--keep DIR works there and keeps it: run again with the same DIR and --articles, the built
+archive is reused (the articles an earlier run added are deleted and the archive rebuilt
+first, untimed), which saves the first build's many minutes.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pickle
 import shutil
@@ -26,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import generate, make_documents  # noqa: E402
 from scrapers import site_build  # noqa: E402
+from scrapers.index import build_index  # noqa: E402
 from scrapers.write import article_path, atomic_write, render  # noqa: E402
 
 
@@ -38,12 +46,27 @@ def stats(state: Path) -> dict:
         return pickle.load(fh)["stats"]
 
 
+def record(state: Path) -> dict:
+    return json.loads(next(state.glob("*.json")).read_text(encoding="utf-8"))
+
+
+def bundles(output: Path) -> dict[str, str]:
+    """Search index bundle → digest (scrapers/index.py's shards.json), or {} without an index."""
+    try:
+        shards = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+    return {f"{folder}/{s['key']}": s["digest"] for level, folder in (("main", "chinh"), ("periods", "giai-doan"))
+            for s in shards[level]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--settings", default="publishconf.py")
+    parser.add_argument("--batch", type=int, default=1, help="articles added before each rebuild")
     parser.add_argument("--index", action="store_true", help="include the search index step")
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temporary folder)")
     args = parser.parse_args()
@@ -51,10 +74,12 @@ def main() -> None:
     os.environ.setdefault("CCTP_SITEURL", "https://example.org/cctp")
     base = args.keep or Path(tempfile.mkdtemp(prefix="incremental-bench-"))
     base.mkdir(parents=True, exist_ok=True)
-    content = generate(args.articles, base, args.seed)
-    extra = list(make_documents(args.articles + args.repeat, args.seed))[args.articles:]
     output, state = base / "output", base / "state"
     settings = ROOT / args.settings
+    reuse = args.keep and (base / "content").is_dir() and state.is_dir()
+    content = base / "content" if reuse else generate(args.articles, base, args.seed)
+    count = args.repeat * args.batch
+    extra = list(make_documents(args.articles + count, args.seed))[args.articles:]
 
     def build() -> float:
         started = time.perf_counter()
@@ -64,18 +89,37 @@ def main() -> None:
         return time.perf_counter() - started
 
     print(f"{args.articles} bài tổng hợp, {args.settings}; {os.cpu_count()} CPU, tải trước khi đo: {load()}")
-    print(f"lần dựng đầu (thư mục trống): {build():.1f} s")
-    added, unchanged = [], []
-    for i, doc in enumerate(extra):
-        doc.date = f"2025-12-{20 + i % 9:02d}"  # the newest article, as a new one usually is
-        doc.slug = f"{doc.slug}-moi"
-        atomic_write(article_path(content, doc), render(doc))
+    if reuse:
+        for old in content.glob("articles/*/*-moi.md"):
+            old.unlink()
+        print(f"dùng lại {base} (xoá bài lần trước thêm rồi dựng lại): {build():.1f} s")
+    else:
+        print(f"lần dựng đầu (thư mục trống): {build():.1f} s")
+    if args.index and not bundles(output):  # an archive built without the index, and unchanged since
+        started = time.perf_counter()
+        build_index(output)
+        print(f"chỉ mục từ đầu: {time.perf_counter() - started:.1f} s")
+    added, indexed, unchanged = [], [], []
+    for step in range(args.repeat):
+        before = bundles(output)
+        for i, doc in enumerate(extra[step * args.batch:(step + 1) * args.batch], start=step * args.batch):
+            doc.date = f"2025-12-{20 + i % 9:02d}"  # the newest article, as a new one usually is
+            doc.slug = f"{doc.slug}-moi"
+            atomic_write(article_path(content, doc), render(doc))
         added.append(build())
         s = stats(state)
-        print(f"  + 1 bài: {added[-1]:.2f} s (dựng {s['rendered']} lượt, giữ {s['skipped']}, xoá {s['removed']} tệp)")
+        line = f"  + {args.batch} bài: {added[-1]:.2f} s (dựng {s['rendered']} lượt, giữ {s['skipped']}, xoá {s['removed']} tệp)"
+        if args.index:
+            indexed.append(record(state)["seconds"]["index"])
+            after = bundles(output)
+            again = sorted(name for name, digest in after.items() if before.get(name) != digest)
+            line += f"; chỉ mục {indexed[-1]:.2f} s, lập lại {', '.join(again) or 'không phần nào'}"
+        print(line)
         unchanged.append(build())
     print(f"tải sau khi đo: {load()}; trung vị của {len(added)} lần:")
-    print(f"  thêm 1 bài rồi dựng lại:   {statistics.median(added):6.2f} s  ({', '.join(f'{x:.2f}' for x in added)})")
+    print(f"  thêm {args.batch} bài rồi dựng lại:   {statistics.median(added):6.2f} s  ({', '.join(f'{x:.2f}' for x in added)})")
+    if indexed:
+        print(f"    trong đó chỉ mục tìm kiếm: {statistics.median(indexed):6.2f} s  ({', '.join(f'{x:.2f}' for x in indexed)})")
     print(f"  dựng lại khi không đổi gì: {statistics.median(unchanged):6.2f} s  "
           f"({', '.join(f'{x:.2f}' for x in unchanged)})")
     if not args.keep:

@@ -1,14 +1,18 @@
 """The search index at 100,000 articles: time and peak memory of `scrapers.index`.
 
     python bench/index_scale.py --site OUTPUT [--copies 10] [--work /tmp/cctp-bench-index]
+                                [--repeat 1] [--batch 1] [--reuse]
 
 Takes the article pages of a built site (`bench/search.py` leaves 10,000 in
 /tmp/cctp-bench-search/output) and writes them --copies times under new slugs, each copy moved
 back in time by a whole number of the site's year spans (its sort key and year filter are
 rewritten), so the archive spans --copies times the years with the same shape. Then builds the
-index twice: from scratch, and again after one new article (what one addition re-indexes).
-Prints the wall time, the peak memory of the largest Pagefind process and of the Python
-process, and the bundles written.
+index from scratch, and --repeat times again after --batch new articles (copies of the newest
+under new slugs): what an addition re-indexes, and its median seconds. Prints the wall time,
+the peak memory of the largest Pagefind process and of the Python process, and the bundles
+written. --reuse keeps the work folder's pages and index when it has them (the articles an
+earlier run added are deleted and the index updated first, untimed), which saves the
+replication and the index from scratch.
 
 The Pelican side of 100,000 articles is bench/build.py's; this is the index alone, whose
 memory (about 250 kB per page in one Pagefind process) is what limits one machine.
@@ -17,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -58,28 +64,48 @@ def main() -> None:
     parser.add_argument("--site", type=Path, default=Path("/tmp/cctp-bench-search/output"))
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--work", type=Path, default=Path("/tmp/cctp-bench-index"))
+    parser.add_argument("--repeat", type=int, default=1, help="additions measured")
+    parser.add_argument("--batch", type=int, default=1, help="articles per addition")
+    parser.add_argument("--reuse", action="store_true", help="keep the work folder's pages and index")
     args = parser.parse_args()
-    shutil.rmtree(args.work, ignore_errors=True)
     output = args.work / "output"
-    start = time.perf_counter()
-    pages = replicate(args.site, output, args.copies)
-    print(f"{pages} trang bài viết chép trong {time.perf_counter() - start:.0f} s")
+    print(f"{os.cpu_count()} CPU, tải: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.reuse and (output / BUNDLE / "shards.json").is_file():
+        for old in output.glob("bai-viet/*-moi-*"):
+            shutil.rmtree(old)
+        start = time.perf_counter()
+        done = build_index(output)
+        print(f"dùng lại {output} ({done['pages']} trang), xoá bài lần trước thêm: {time.perf_counter() - start:.0f} s")
+    else:
+        shutil.rmtree(args.work, ignore_errors=True)
+        start = time.perf_counter()
+        pages = replicate(args.site, output, args.copies)
+        print(f"{pages} trang bài viết chép trong {time.perf_counter() - start:.0f} s")
+        start = time.perf_counter()
+        done = build_index(output)
+        full = time.perf_counter() - start
+        state = json.loads((output / BUNDLE / "shards.json").read_text(encoding="utf-8"))
+        print(f"lập chỉ mục từ đầu: {full:.0f} s; {len(state['main'])} phần chính (lớn nhất "
+              f"{max(s['pages'] for s in state['main'])} bài), {len(state['periods'])} giai đoạn; "
+              f"bộ nhớ đỉnh: Pagefind {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB, Python {peak_mb(resource.RUSAGE_SELF):.0f} MB")
 
-    start = time.perf_counter()
-    done = build_index(output)
-    full = time.perf_counter() - start
-    state = json.loads((output / BUNDLE / "shards.json").read_text(encoding="utf-8"))
-    print(f"lập chỉ mục từ đầu: {full:.0f} s; {len(state['main'])} phần chính (lớn nhất "
-          f"{max(s['pages'] for s in state['main'])} bài), {len(state['periods'])} giai đoạn; "
-          f"bộ nhớ đỉnh: Pagefind {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB, Python {peak_mb(resource.RUSAGE_SELF):.0f} MB")
-
-    newest = max(output.glob(ARTICLE_GLOB), key=lambda p: YEAR.search(p.read_text(encoding="utf-8")).group(2))
-    added = newest.parent.parent / f"{newest.parent.name}-moi" / newest.name
-    added.parent.mkdir()
-    added.write_text(newest.read_text(encoding="utf-8").replace("<h1", "<h1 data-moi", 1), encoding="utf-8")
-    start = time.perf_counter()
-    done = build_index(output)
-    print(f"thêm một bài: {time.perf_counter() - start:.0f} s, lập lại {', '.join(done['rebuilt'])}")
+    newest = max((p for p in output.glob(ARTICLE_GLOB) if "-moi-" not in p.parent.name),
+                 key=lambda p: YEAR.search(p.read_text(encoding="utf-8")).group(2))
+    seconds = []
+    for step in range(args.repeat):
+        for i in range(args.batch):
+            added = newest.parent.parent / f"{newest.parent.name}-moi-{step}-{i}" / newest.name
+            added.parent.mkdir()
+            added.write_text(newest.read_text(encoding="utf-8").replace("<h1", f'<h1 data-moi="{step}-{i}"', 1),
+                             encoding="utf-8")
+        start = time.perf_counter()
+        done = build_index(output)
+        seconds.append(time.perf_counter() - start)
+        print(f"thêm {args.batch} bài: {seconds[-1]:.2f} s, lập lại {', '.join(done['rebuilt'])} "
+              f"({done['recent']} bài trong phần bài mới)")
+    if seconds:
+        print(f"trung vị của {len(seconds)} lần: {statistics.median(seconds):.2f} s; "
+              f"tải: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

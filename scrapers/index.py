@@ -20,7 +20,8 @@ Pagefind does not read the published pages themselves but a *search view* of eac
 - The terminator keeps Pagefind's prefix matching from turning "tu" into tu, tuan, tuong…
 
 The views are indexed as two sets of Pagefind bundles (main bundles and calendar periods, see
-"Shards" below), each re-indexed only when its pages change.
+"Shards" below), each re-indexed only when its pages change; articles added since a main
+bundle was last indexed wait in a small "recent" main bundle instead (see "Recent pages").
 
 The search page folds queries the same way and decodes the excerpts and titles Pagefind
 returns (theme/static/js/search.js, with the tables from ``codec_tables``).
@@ -28,6 +29,8 @@ returns (theme/static/js/search.js, with the tables from ``codec_tables``).
 from __future__ import annotations
 
 import argparse
+import bisect
+import gzip
 import hashlib
 import json
 import os
@@ -202,7 +205,7 @@ MAIN_PAGES = 10_000
 PERIOD_PAGES = 300
 SHARDS_FILE = "shards.json"
 # Bumped when the search view or the layout changes: every bundle is then rebuilt.
-FORMAT = "5"
+FORMAT = "6"
 # Pagefind cuts its word index into chunks of this many word positions (its default, 20,000,
 # suits a site of a few thousand pages): a query fetches the chunks holding its words, and the
 # page list (pf_meta, fetched first) lists every chunk, so smaller chunks cost there instead.
@@ -211,7 +214,7 @@ PERIOD_CHUNK = 2_000
 # Words found in at least this share of the pages are listed with their counts in shards.json:
 # the search page estimates from them what ranking a query at once would cost.
 COMMON_SHARE = 0.05
-_SORT_DATE = re.compile(r'data-pagefind-sort="date:(\d{4})-(\d{2})-\d{2}')
+_SORT_DATE = re.compile(r'data-pagefind-sort="date:((\d{4})-(\d{2})-\d{2})')
 _PERIODS = (("", lambda month: ""), ("-h", lambda month: str((month - 1) // 6 + 1)),
             ("-q", lambda month: str((month - 1) // 3 + 1)), ("-", lambda month: f"{month:02d}"))
 UNDATED = "khong-ngay"
@@ -229,7 +232,7 @@ _INDEXED_WORD = re.compile(r"[^\W_]+" + TERMINATOR)
 def page_month(html: str) -> tuple[int, int] | None:
     """(year, month) of an article page, from its Pagefind sort key (partials/pagefind-data.html)."""
     found = _SORT_DATE.search(html)
-    return (int(found.group(1)), int(found.group(2))) if found else None
+    return (int(found.group(2)), int(found.group(3))) if found else None
 
 
 def plan_periods(months: dict[str, tuple[int, int] | None], limit: int = PERIOD_PAGES) -> dict[str, list[str]]:
@@ -356,12 +359,172 @@ def _indexed_words(view: str) -> set[str]:
     return {w.lower() for w in _INDEXED_WORD.findall(re.sub(r"<[^>]*>|`[^\s]*", " ", text))}
 
 
+# --- Recent pages ---------------------------------------------------------------------------
+#
+# Pagefind takes 100–140 s to index a main bundle of 10,000 pages, and cannot add a page to a
+# bundle. So a page added to the years of a main bundle whose other pages did not change goes
+# to ``chinh/moi`` instead: a main bundle of the pages added since their main bundle was last
+# indexed, merged by the search page like the others. Every page is in exactly one main
+# bundle, so merged counts and filters are the archive's. Pagefind cannot remove a page
+# either: a main bundle with an edited or deleted page is indexed again, whole, and takes
+# back its years' recent pages at the same time. The recent bundle is folded into the main
+# bundles (planned anew, as from scratch) once it would hold more than RECENT_PAGES pages, or
+# with ``--full``. Which pages each main bundle holds is kept in the cache (``bundles-*.state``)
+# and trusted only when its digests are those of shards.json.
+#
+# Pagefind sorts a merged search by each page's position within its own bundle, so for a
+# sort by date the search page needs to know where a recent page falls among the main
+# bundles' pages: the recent entry of shards.json maps each of its Pagefind page ids to the
+# number of dated main pages whose date is not later than its own ("order").
+RECENT = "moi"
+RECENT_PAGES = 200
+
+
+def _memo_path(cache: Path, output: Path) -> Path:
+    return cache / f"bundles-{hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:12]}.state"
+
+
+def _read_memo(path: Path) -> dict:
+    try:
+        memo = json.loads(path.read_text(encoding="utf-8"))
+        return memo if memo.get("format") == FORMAT and isinstance(memo.get("files"), dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _scan(output: Path, pages: list[str], known: dict) -> dict[str, list]:
+    """Page → [size, mtime_ns, sha256 of what Pagefind reads of it, sort date or None]. A page
+    is read again only when its size or modification time differs from ``known`` (the last
+    build's)."""
+    files = {}
+    for page in pages:
+        path = output / page
+        st = path.stat()
+        old = known.get(page)
+        if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+            files[page] = old
+            continue
+        try:
+            html = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise IndexBuildError(f"{path}: không phải UTF-8 ({exc.reason}, byte {exc.start})") from None
+        found = _SORT_DATE.search(html)
+        digest = hashlib.sha256(indexed_part(html).encode()).hexdigest()
+        files[page] = [st.st_size, st.st_mtime_ns, digest, found.group(1) if found else None]
+    return files
+
+
+_PAGEFIND_TAG = re.compile(r"<\w+[^>]*\sdata-pagefind-[^>]*>[^<]*|<title>[^<]*")
+
+
+def indexed_part(html: str) -> str:
+    """What Pagefind reads of a page: its ``data-pagefind-body`` element (found by balancing
+    its tags), and outside it the title and every tag with a ``data-pagefind-*`` attribute,
+    with the text after it. The rest (links to the previous and next articles, related
+    articles) changes as other articles come and go, and must not make a bundle look changed."""
+    start = _BODY_START.search(html)
+    if start is None:
+        return html  # Pagefind then indexes the whole page
+    name = re.match(r"<(\w+)", start.group(0)).group(1)
+    depth, end = 1, len(html)
+    for tag in re.finditer(rf"<(/?){name}\b[^>]*>", html[start.end():], re.IGNORECASE):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = start.end() + tag.end()
+            break
+    outside = html[:start.start()] + html[end:]
+    return html[start.start():end] + "\0" + "\0".join(m.group(0) for m in _PAGEFIND_TAG.finditer(outside))
+
+
+def _year(date: str | None) -> int:
+    return int(date[:4]) if date else 0
+
+
+def plan_recent(files: dict[str, list], memo: dict, main_pages: int = MAIN_PAGES,
+                recent_pages: int = RECENT_PAGES) -> tuple[dict[str, list[str]], list[str]] | None:
+    """The main bundles as last indexed (``memo``), updated for today's pages (``files``):
+    ``(plan, recent pages)``, or None when the main bundles must be planned anew.
+
+    A page belongs to the bundle whose first year is the latest not after its own (the oldest
+    bundle for undated and older pages), as in ``plan_main``. A bundle that only gained pages
+    keeps its pages, and the new ones are recent; one that lost or changed a page is planned
+    with all its pages, recent ones included."""
+    held = memo.get("main") or {}
+    if not held or memo.get("main_pages") != main_pages:
+        return None
+    known = memo["files"]
+    firsts = sorted((0 if key == UNDATED else int(key), key) for key in held)
+    homes: dict[str, list[str]] = {key: [] for key in held}
+    for page in sorted(files):
+        year = _year(files[page][3])
+        home = firsts[0][1]
+        for first, key in firsts:
+            if first <= year:
+                home = key
+        homes[home].append(page)
+    plan, recent = {}, []
+    for key, entry in held.items():
+        was, now = entry["pages"], homes[key]
+        if set(was) <= set(now) and all(known.get(p, [None] * 3)[2] == files[p][2] for p in was):
+            plan[key] = was
+            kept = set(was)
+            recent += [p for p in now if p not in kept]
+        elif len(now) > main_pages:
+            return None
+        elif now:
+            plan[key] = now
+    if len(recent) > recent_pages:
+        return None
+    return plan, sorted(recent)
+
+
+def _trusted(memo: dict, previous: dict) -> dict:
+    """The memo, if its bundles are exactly those shards.json lists, with the same digests."""
+    listed = {key.split("/", 1)[1]: entry.get("digest") for key, entry in previous.items() if key.startswith("main/")}
+    held = {key: entry.get("digest") for key, entry in (memo.get("main") or {}).items()}
+    if memo.get("recent"):
+        held[RECENT] = memo["recent"].get("digest")
+    return memo if held and held == listed else {}
+
+
+def _page_ids(bundle: Path) -> dict[str, str]:
+    """URL → Pagefind page id (its fragment's name) of every page of a bundle."""
+    ids = {}
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        ids[json.loads(data[data.index(b"{"):])["url"]] = fragment.name.removesuffix(".pf_fragment")
+    return ids
+
+
+def _url(page: str) -> str:
+    """The URL Pagefind records for a page path (``a/index.html`` → ``/a/``)."""
+    return "/" + (page.removesuffix("index.html") if page.endswith("/index.html") or page == "index.html" else page)
+
+
+def _recent_order(bundle: Path, recent: list[str], main: list[str], files: dict[str, list]) -> dict[str, int]:
+    """Pagefind id of each dated recent page → how many dated main pages are not later."""
+    dates = sorted(files[p][3] for p in main if files[p][3])
+    ids = _page_ids(bundle)
+    order = {}
+    for page in recent:
+        date = files[page][3]
+        if date is None:
+            continue  # no sort key: Pagefind leaves the page out of sorted results
+        if _url(page) not in ids:
+            raise IndexBuildError(f"{bundle}: Pagefind không ghi trang {page} vào chỉ mục")
+        order[ids[_url(page)]] = bisect.bisect_right(dates, date)
+    return order
+
+
 def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_PAGES,
-                period_pages: int = PERIOD_PAGES, cache_dir: Path | None = None) -> dict:
+                period_pages: int = PERIOD_PAGES, cache_dir: Path | None = None,
+                recent_pages: int = RECENT_PAGES, full: bool = False) -> dict:
     """Write the search index of the built site in ``output`` to ``output/pagefind/``: both sets
     of bundles and ``shards.json`` (see above). Only bundles whose pages changed are indexed
-    again; the words of unchanged periods come from ``cache_dir`` (by default ``.cache/
-    search-index`` beside ``output``). Returns ``{"pages": n, "bundles": n, "rebuilt": [names]}``."""
+    again, and new pages go to the recent bundle (above) unless ``full`` or it is full; the
+    words of unchanged periods and what each main bundle holds come from ``cache_dir`` (by
+    default ``.cache/search-index`` beside ``output``).
+    Returns ``{"pages": n, "bundles": n, "rebuilt": [names], "recent": n}``."""
     output = Path(output)
     if not output.is_dir():
         raise IndexBuildError(f"{output}: không có thư mục này; hãy dựng trang trước (make site)")
@@ -375,14 +538,16 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     # common-word counts are their sum, without reading every page again.
     cache = Path(cache_dir) if cache_dir else output.resolve().parent / ".cache" / "search-index"
     cache.mkdir(parents=True, exist_ok=True)
-    months, hashes = {}, {}
-    for page in pages:
-        raw = (output / page).read_bytes()
-        hashes[page] = hashlib.sha256(raw).digest()
-        months[page] = page_month(raw.decode("utf-8"))
+    memo_path = _memo_path(cache, output)
+    memo = _read_memo(memo_path)
+    files = _scan(output, pages, memo.get("files", {}))
+    hashes = {page: bytes.fromhex(f[2]) for page, f in files.items()}
+    months = {page: (int(f[3][:4]), int(f[3][5:7])) if f[3] else None for page, f in files.items()}
+    planned = None if full else plan_recent(files, _trusted(memo, previous), main_pages, recent_pages)
+    main_plan, recent = planned or (plan_main(months, main_pages), [])
     document_counts: Counter = Counter()
     state = {"format": FORMAT, "pagefind": PAGEFIND_VERSION, "pages": len(pages)}
-    rebuilt, used = [], set()
+    rebuilt, used = [], {memo_path.name}
     with tempfile.TemporaryDirectory(prefix="cctp-search-view-") as tmp:
         views, written = Path(tmp), set()
 
@@ -394,11 +559,14 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
                     (views / page).write_text(search_view((output / page).read_text(encoding="utf-8")), encoding="utf-8")
                     written.add(page)
 
-        plans = (("main", "chinh", plan_main(months, main_pages), MAIN_CHUNK),
-                 ("periods", "giai-doan", plan_periods(months, period_pages), PERIOD_CHUNK))
-        for level, folder, plan, chunk in plans:
+        mains = [(key, members, MAIN_CHUNK) for key, members in main_plan.items()]
+        mains += [(RECENT, recent, PERIOD_CHUNK)] if recent else []
+        plans = (("main", "chinh", mains),
+                 ("periods", "giai-doan", [(key, members, PERIOD_CHUNK)
+                                           for key, members in plan_periods(months, period_pages).items()]))
+        for level, folder, plan in plans:
             state[level] = []
-            for key, members in plan.items():
+            for key, members, chunk in plan:
                 name = f"{folder}/{key}"
                 digest = _digest(hashes, members, chunk)
                 target = bundle / folder / key
@@ -421,6 +589,9 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
                 state[level].append({"key": key, "path": f"{folder}/{key}/", "pages": len(members), "digest": digest,
                                      "from": "%d-%02d" % dated[0] if dated else None,
                                      "to": "%d-%02d" % dated[-1] if dated else None})
+                if level == "main" and key == RECENT:
+                    settled = [p for _, members, _ in mains[:-1] for p in members]
+                    state[level][-1] |= {"recent": True, "order": _recent_order(target, members, settled, files)}
     for stale in cache.glob("*.json"):
         if stale.name not in used:
             stale.unlink()
@@ -437,9 +608,11 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     floor = max(1, int(COMMON_SHARE * len(pages)))
     state["common"] = {"min": floor, "words": {w.removesuffix(TERMINATOR): n for w, n in
                                                sorted(document_counts.items()) if n >= floor}}
-    temporary = bundle / f".{SHARDS_FILE}.new"
-    temporary.write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    temporary.replace(bundle / SHARDS_FILE)
+    _write_json(bundle / SHARDS_FILE, state, compact=True)
+    digests = {s["key"]: s["digest"] for s in state["main"]}
+    _write_json(memo_path, {"format": FORMAT, "main_pages": main_pages, "files": files,
+                            "main": {key: {"digest": digests[key], "pages": members} for key, members in main_plan.items()},
+                            "recent": {"digest": digests[RECENT], "pages": recent} if recent else None})
     # Bundles no longer planned, and whatever an older layout left.
     wanted = {SHARDS_FILE, *(s["path"].split("/")[0] for level in ("main", "periods") for s in state[level])}
     for item in bundle.iterdir():
@@ -450,21 +623,33 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
         for item in (bundle / folder).iterdir():
             if item.name not in keys:
                 shutil.rmtree(item) if item.is_dir() else item.unlink()
-    return {"pages": len(pages), "bundles": len(state["main"]) + len(state["periods"]), "rebuilt": rebuilt}
+    return {"pages": len(pages), "bundles": len(state["main"]) + len(state["periods"]), "rebuilt": rebuilt,
+            "recent": len(recent)}
+
+
+def _write_json(path: Path, data: dict, compact: bool = False) -> None:
+    """Write beside, then replace: a reader never sees half a file."""
+    temporary = path.parent / f".{path.name}.new"
+    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":") if compact else None),
+                         encoding="utf-8")
+    temporary.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scrapers.index", description=__doc__.splitlines()[0])
     parser.add_argument("output", type=Path, help="the built site (Pelican's output directory)")
     parser.add_argument("--glob", default=ARTICLE_GLOB, help=f"pages to index (default {ARTICLE_GLOB})")
+    parser.add_argument("--full", action="store_true",
+                        help="plan the main bundles anew, folding the recent pages into them")
     args = parser.parse_args(argv)
     try:
-        done = build_index(args.output, args.glob)
+        done = build_index(args.output, args.glob, full=args.full)
     except (IndexBuildError, OSError) as exc:
         print(f"lỗi chỉ mục: {exc}", file=sys.stderr)
         return 1
-    print(f"chỉ mục: {done['pages']} trang bài viết, {done['bundles']} phần → {args.output / BUNDLE}; "
-          f"lập lại {len(done['rebuilt'])} phần" + (f" ({', '.join(done['rebuilt'])})" if done["rebuilt"] else ""))
+    print(f"chỉ mục: {done['pages']} trang bài viết, {done['bundles']} phần → {args.output / BUNDLE}"
+          + (f" ({done['recent']} bài mới trong chinh/{RECENT})" if done["recent"] else "")
+          + f"; lập lại {len(done['rebuilt'])} phần" + (f" ({', '.join(done['rebuilt'])})" if done["rebuilt"] else ""))
     return 0
 
 

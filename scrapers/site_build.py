@@ -198,12 +198,17 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     say(f"Trang: dựng {stats.get('rendered', '?')} lượt, giữ nguyên {stats.get('skipped', '?')} lượt, "
         f"xoá {stats.get('removed', '?')} tệp không còn dùng ({site_seconds:.1f} s).")
 
+    index_seconds = None
     if index:
+        index_started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "scrapers.index", str(output)], cwd=ROOT,
                               stdout=subprocess.DEVNULL if quiet else None)
         if done.returncode != 0:
             return done.returncode
-    _save(record, {"salt": new_salt, "content": source, "output": _listing(output)})
+        index_seconds = time.perf_counter() - index_started
+    # The step times are kept for bench/incremental.py.
+    _save(record, {"salt": new_salt, "content": source, "output": _listing(output),
+                   "seconds": {"site": site_seconds, "index": index_seconds}})
     say(f"Xong sau {time.perf_counter() - started:.1f} s.")
     return 0
 
