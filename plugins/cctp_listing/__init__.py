@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from pelican.generators import Generator
 
@@ -29,6 +29,13 @@ class Group:
     @property
     def count(self) -> int:
         return len(self.articles)
+
+
+class Link(NamedTuple):
+    """A group as a page links to it, by name and address only: unlike the group, it does not
+    change when the group gains an article, so neither does the page (cctp_incremental)."""
+    name: str
+    url: str
 
 
 class GroupedGenerator(Generator):

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 from pelican import signals
 
-from cctp_listing import GroupedGenerator
+from cctp_listing import GroupedGenerator, Link
 from scrapers.gazetteer import gazetteer
 
 
@@ -60,7 +60,8 @@ class ProvinceGenerator(GroupedGenerator):
                 doc = documents.get(slug)
                 if doc is not None and doc.info.key:
                     cited[slug] += 1
-        key_documents = sorted(((documents[s], n) for s, n in cited.items()), key=lambda dn: dn[0].info.date or "")
+        key_documents = [(Link(doc.name, doc.url), n) for doc, n in sorted(
+            ((documents[s], n) for s, n in cited.items()), key=lambda dn: dn[0].info.date or "")]
         write(group.save_as, template, self.context, group=group, articles=group.articles,
               dates=group.articles, years=sorted(years.items(), reverse=True),
               key_documents=key_documents, template_name=self.name, url=group.url)

@@ -10,7 +10,7 @@ from collections import Counter
 
 from pelican import signals
 
-from cctp_listing import GroupedGenerator
+from cctp_listing import Group, GroupedGenerator
 
 
 class MonthGenerator(GroupedGenerator):
@@ -40,7 +40,11 @@ class MonthGenerator(GroupedGenerator):
         ]
         return {
             "timeline": timeline,
-            "timeline_by_year": {y["year"]: y for y in timeline},
+            # Groups, which cctp_incremental digests one by one as a page looks them up: a
+            # year page changes with its own year only. Month pages link to the year by address.
+            "timeline_by_year": {y["year"]: Group(slug=str(y["year"]), name=str(y["year"]), url=y["url"], info=y)
+                                 for y in timeline},
+            "year_urls": {y["year"]: y["url"] for y in timeline},
             "timeline_max": max((m["count"] for y in timeline for m in y["months"]), default=0),
         }
 
