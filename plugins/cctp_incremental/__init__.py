@@ -98,12 +98,17 @@ def _content_digest(content) -> bytes:
     data = {name: value for name, value in vars(content).items() if name not in SKIP_ATTRS}
     buffer = io.BytesIO()
     try:
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
+        pickler = _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        # No memo: the bytes must follow the values, not which of them happen to be one
+        # object (an article made afresh shares strings that one restored from
+        # cctp_read_cache's memo, or read from the reader cache, does not).
+        pickler.fast = True
+        pickler.dump(data)
         digest = hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
         memo[key] = (content, digest)
         return digest
-    except (pickle.PicklingError, TypeError, AttributeError):
-        pass  # something pickle cannot take (a function, a set): digest it field by field
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError):
+        pass  # something pickle cannot take (a function, a set, a cycle): digest it field by field
     h = hashlib.blake2b(digest_size=16)
     h.update(type(content).__qualname__.encode())
     stack = {key}
@@ -141,7 +146,10 @@ def _feed(h, value, stack: set, inner: bool) -> None:
     elif isinstance(value, (list, tuple)):
         h.update(b"L%d:" % len(value))
         for item in value:
-            _feed(h, item, stack, inner)
+            if isinstance(item, Content):  # most lists are articles: the same bytes, sooner
+                h.update(b"C" + (_own(item) if inner else _content_digest(item)))
+            else:
+                _feed(h, item, stack, inner)
     elif isinstance(value, dict) and value and all(_is_group(v) for v in value.values()):
         # province_by_slug and the like: their keys; a page that looks a group up or goes
         # through the values has it recorded by _note, and digested then.
@@ -239,8 +247,17 @@ def _deep_digest(keys) -> bytes | None:
 
 
 def _value_digest(value) -> bytes:
+    if type(value) is list and value:
+        # A listing's articles are passed as `articles` and `dates`, and a group's list to
+        # each of its pages: the same list object, unchanged while pages are written.
+        memo = _state["list_memo"]
+        found = memo.get(id(value))
+        if found is not None and found[0] is value and found[1] == len(value):
+            return found[2]
     h = hashlib.blake2b(digest_size=16)
     _feed(h, value, set(), inner=False)
+    if type(value) is list and value:
+        memo[id(value)] = (value, len(value), h.digest())
     return h.digest()
 
 
@@ -476,7 +493,7 @@ def start(pelican) -> None:
         return
     _state.update(on=True, path=Path(path), salt=str(settings.get("INCREMENTAL_SALT") or ""),
                   output=os.path.abspath(pelican.output_path), started=time.time_ns(),
-                  calls={}, debug={}, primed=False, groups={}, group_memo={}, shallow_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, context_memo={}, templates={}, parsed={},
+                  calls={}, debug={}, primed=False, groups={}, group_memo={}, shallow_memo={}, list_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, context_memo={}, templates={}, parsed={},
                   skipped=0, rendered=0, old_calls={}, old_files={})
     # The record is kept by this process: rendering in forked workers (cctp_parallel_write)
     # would write files it never hears of.

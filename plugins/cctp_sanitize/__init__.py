@@ -11,7 +11,7 @@ import logging
 from pelican import signals
 from pelican.contents import Content
 
-from scrapers.sanitize import clean, safe_url, unsafe_parts
+from scrapers.sanitize import clean, clean_and_report, safe_url
 
 log = logging.getLogger(__name__)
 
@@ -19,10 +19,9 @@ log = logging.getLogger(__name__)
 def sanitise_content(content) -> None:
     if not isinstance(content, Content) or not getattr(content, "_content", None):
         return
-    parts = unsafe_parts(content._content)
+    content._content, parts = clean_and_report(content._content)
     if parts:
         log.warning("%s: HTML không an toàn đã bị loại: %s", content.relative_source_path, ", ".join(parts))
-    content._content = clean(content._content)
     summary = content.metadata.get("summary")
     if summary:
         content.metadata["summary"] = clean(summary)

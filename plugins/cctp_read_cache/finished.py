@@ -1,0 +1,255 @@
+"""Finished articles kept between builds: what Pelican and every plugin's content_object_init
+made of an unchanged file is restored instead of made again.
+
+Part of cctp_read_cache (same settings digest, same folder). The reader cache saves the
+Markdown and the front matter; turning them into an Article (Pelican's Content.__init__,
+then cctp_metadata, cctp_dates, cctp_sanitize on content_object_init) cost about as much
+again, on every build, for every article. Here the Article's attributes are pickled right
+after it is made, before anything else touches it, and the next build restores them for a
+file whose size and modification time are unchanged. The log records the file's making
+produced (an unknown province, HTML removed...) are kept with it and logged again, so a
+build says the same things.
+
+Keyed on: the file (path, size, modification time in ns, content class), the reader cache's
+digest (settings, reader code, Python, Pelican, Markdown, PyYAML), and a stamp of the code
+and data content_object_init may use: the sizes and modification times of every file under
+the plugin folders and the project's own packages that are imported (scrapers/, its data
+files included), the installed distributions' versions, and the names of the
+content_object_init receivers. The rule this relies on: a content_object_init receiver
+depends only on the article, the settings, and that code and data (not on other articles
+or the context); all of ours do.
+
+Stored as a base file and a small file of what changed since, so that one new article does
+not rewrite every article's state (the base is rewritten, without entries for files no
+longer read, when the changes grow past a fifth of it).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import pickle
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from pelican import signals
+
+log = logging.getLogger(__name__)
+
+NOT_STATE = ("settings", "_context")
+REWRITE_SHARE = 0.2
+_salt: dict = {}  # id(settings) -> the code stamp of this build
+
+
+class _Pickler(pickle.Pickler):
+    """The live settings (tags and authors hold them) are referred to, not copied."""
+
+    def __init__(self, file, settings):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.settings = settings
+
+    def persistent_id(self, obj):
+        # Tags read from the reader cache hold the copy of the settings pickled with them;
+        # it only differs from the live settings where the reader cache's digest allows.
+        if obj is self.settings or (type(obj) is dict and "PLUGIN_PATHS" in obj and "SITENAME" in obj):
+            return "settings"
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, settings):
+        super().__init__(file)
+        self.settings = settings
+
+    def persistent_load(self, pid):
+        if pid == "settings":
+            return self.settings
+        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+
+class _Keep(logging.Handler):
+    """Records logged while one file is made into an article, as plain messages."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        copy = logging.makeLogRecord(record.__dict__)
+        copy.msg, copy.args, copy.exc_info = record.getMessage(), None, None
+        self.records.append(copy)
+
+
+def _stat_tree(root: Path, out: list) -> None:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            out.append((path, st.st_size, st.st_mtime_ns))
+
+
+def code_stamp(settings: dict) -> str:
+    """Sizes and modification times of the plugins and of the project's imported packages
+    (not the standard library's or installed ones: their versions count instead)."""
+    installed = {os.path.realpath(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}}
+    roots = {os.path.realpath(p) for p in settings.get("PLUGIN_PATHS", [])}
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if not path or "." in name or name == "__main__":
+            continue  # a top-level package stands for its modules; the entry point is not read
+        real = os.path.realpath(path)
+        if any(real.startswith(prefix + os.sep) for prefix in installed) or "site-packages" in real:
+            continue
+        roots.add(os.path.dirname(real) if os.path.basename(real) == "__init__.py" else real)
+    files: list = []
+    for root in sorted(roots):
+        if os.path.isdir(root):
+            _stat_tree(Path(root), files)
+        elif os.path.exists(root):
+            st = os.stat(root)
+            files.append((root, st.st_size, st.st_mtime_ns))
+    versions = sorted((d.metadata["Name"] or "", d.version) for d in metadata.distributions())
+    receivers = sorted(f"{getattr(r, '__module__', '')}.{getattr(r, '__qualname__', r)}"
+                       for r in signals.content_object_init.receivers_for(None) if r is not None)
+    return hashlib.sha256(repr((files, versions, receivers)).encode()).hexdigest()
+
+
+def configure(settings: dict) -> None:
+    """initialized, after the reader cache has its folder: this build's code stamp, or
+    nothing when articles cannot be restored (Pelican's setlocale on a tuple date format is
+    a side effect of making an article)."""
+    formats = [settings.get("DEFAULT_DATE_FORMAT"), *dict(settings.get("DATE_FORMATS") or {}).values()]
+    if any(isinstance(f, tuple) for f in formats):
+        return
+    _salt[id(settings)] = (settings, code_stamp(settings))
+
+
+class Memo:
+    """The finished articles of one Readers (one generator), loaded at its first file."""
+
+    def __init__(self, readers) -> None:
+        settings = readers.settings
+        self.settings = settings
+        self.salt = _salt[id(settings)][1]
+        self.base_path = Path(readers._cache_path + "-finished")
+        self.delta_path = Path(readers._cache_path + "-finished-new")
+        self.base: dict = {}
+        self.delta: dict = {}
+        self.used: set = set()
+        if settings.get("LOAD_CONTENT_CACHE"):
+            self.base = self._load(self.base_path)
+            self.delta = self._load(self.delta_path) if self.base else {}
+        self.base_size = len(self.base)
+        self.changed = False
+
+    def _load(self, path: Path) -> dict:
+        try:
+            with open(path, "rb") as fh:
+                salt, entries = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            return {}
+        return entries if salt == self.salt else {}
+
+    def entry(self, path: str, stamp: tuple, cls):
+        entry = self.delta.get(path) or self.base.get(path)
+        if entry is None or entry[0] != stamp or entry[1] != cls.__qualname__:
+            return None
+        return entry
+
+    def restore(self, path: str, entry, cls, context):
+        try:
+            state = _Unpickler(io.BytesIO(entry[2]), self.settings).load()
+        except Exception:  # noqa: BLE001 - e.g. a class that moved: make it again
+            return None
+        content = cls.__new__(cls)
+        content.__dict__.update(state)
+        content.settings = self.settings
+        content._context = context
+        self.used.add(path)
+        for record in entry[3]:
+            logging.getLogger(record.name).handle(record)
+        return content
+
+    def keep(self, path: str, stamp: tuple, content, records: list) -> None:
+        state = {k: v for k, v in vars(content).items() if k not in NOT_STATE}
+        buffer = io.BytesIO()
+        try:
+            _Pickler(buffer, self.settings).dump(state)
+            pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - something pickle cannot take: never restored
+            self.delta.pop(path, None)
+            return
+        self.delta[path] = (stamp, type(content).__qualname__, buffer.getvalue(), records)
+        self.used.add(path)
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        if not self.base or len(self.delta) > REWRITE_SHARE * self.base_size:
+            merged = {p: e for p, e in {**self.base, **self.delta}.items() if p in self.used}
+            _write(self.base_path, (self.salt, merged))
+            self.delta_path.unlink(missing_ok=True)
+        else:
+            _write(self.delta_path, (self.salt, self.delta))
+        self.changed = False
+
+
+def _write(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def read_file(stock, readers, base_path, path, content_class, context, preread_signal,
+              preread_sender, context_signal, **kwargs):
+    """Readers.read_file through the memo (see the module's docstring)."""
+    if id(readers.settings) not in _salt or context_signal and context_signal.receivers:
+        # Nothing to key on, or someone wants the metadata before the article is made.
+        return stock(readers, base_path, path, content_class=content_class, context=context,
+                     preread_signal=preread_signal, preread_sender=preread_sender,
+                     context_signal=context_signal, **kwargs)
+    memo = readers.__dict__.get("_cctp_finished")
+    if memo is None:
+        memo = readers.__dict__["_cctp_finished"] = Memo(readers)
+    full = os.path.abspath(os.path.join(base_path, path))
+    try:
+        st = os.stat(full)
+        stamp = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = None
+    entry = memo.entry(full, stamp, content_class) if stamp is not None else None
+    if entry is not None:
+        if preread_signal:
+            preread_signal.send(preread_sender)
+        content = memo.restore(full, entry, content_class, context)
+        if content is not None:
+            return content
+    keep = _Keep()
+    root = logging.getLogger()
+    root.addHandler(keep)
+    try:
+        content = stock(readers, base_path, path, content_class=content_class, context=context,
+                        preread_signal=preread_signal, preread_sender=preread_sender,
+                        context_signal=context_signal, **kwargs)
+    finally:
+        root.removeHandler(keep)
+    if stamp is not None and type(content) is content_class:  # not a SkipStub
+        memo.keep(full, stamp, content, keep.records)
+    return content
+
+
+def save(readers) -> None:
+    memo = readers.__dict__.get("_cctp_finished")
+    if memo is not None:
+        memo.save()
