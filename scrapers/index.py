@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import glob as globbing
 import gzip
 import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -102,8 +104,14 @@ def codec_tables() -> dict:
 _WORD = re.compile(r"&(?:#\w+|[A-Za-z]\w*);|[^\W_]+")
 
 
-def _encode_word(match: re.Match) -> str:
-    word = match.group(0)
+def _encode_match(match: re.Match) -> str:
+    return _encode_word(match.group(0))
+
+
+# A text repeats a small vocabulary: memoised, a page's view is written several times faster
+# (what one new article's period costs to index again is mostly writing its pages' views).
+@lru_cache(maxsize=1 << 16)
+def _encode_word(word: str) -> str:
     if word[0] == "&":
         return word
     if word.isascii():
@@ -129,7 +137,7 @@ def encode_text(text: str) -> str:
     """ASCII spelling of a text, every word ended by TERMINATOR and each accented word's code
     glued to it (see module doc). A TERMINATOR already in the text is dropped."""
     text = unicodedata.normalize("NFC", text).replace(TERMINATOR, "").replace(MARK, LITERAL_MARK)
-    return _WORD.sub(_encode_word, text)
+    return _WORD.sub(_encode_match, text)
 
 
 _CODED = re.compile(re.escape(MARK) + "(.)")
@@ -392,25 +400,56 @@ def _read_memo(path: Path) -> dict:
         return {}
 
 
-def _scan(output: Path, pages: list[str], known: dict) -> dict[str, list]:
+_ANY_DEPTH = re.compile(r"([^*?\[\]]+)/\*\*/\*([^*?\[\]/]*)")
+
+
+def _list_pages(output: Path, glob: str) -> dict[str, tuple[int, int]]:
+    """Page path (relative, POSIX) → (size, mtime_ns) of every file ``glob`` matches. The usual
+    ``folder/**/*.html`` is walked with os.scandir, several times faster than a glob over
+    10,000 folders (this listing was a third of the time one new article took to index)."""
+    found = {}
+    shape = _ANY_DEPTH.fullmatch(glob)
+    if shape is None:
+        for page in globbing.glob(glob, root_dir=output, recursive=True):
+            st = (output / page).stat()
+            if stat.S_ISREG(st.st_mode):
+                found[page] = (st.st_size, st.st_mtime_ns)
+        return found
+    prefix, suffix = shape.groups()
+    folders = [(output / prefix, prefix + "/")]
+    while folders:
+        folder, relative = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, relative + entry.name + "/"))
+            elif entry.name.endswith(suffix) and entry.is_file():
+                st = entry.stat()
+                found[relative + entry.name] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def _scan(output: Path, pages: dict[str, tuple[int, int]], known: dict) -> dict[str, list]:
     """Page → [size, mtime_ns, sha256 of what Pagefind reads of it, sort date or None]. A page
     is read again only when its size or modification time differs from ``known`` (the last
     build's)."""
     files = {}
-    for page in pages:
-        path = output / page
-        st = path.stat()
+    for page, (size, mtime) in sorted(pages.items()):
         old = known.get(page)
-        if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+        if old and old[0] == size and old[1] == mtime:
             files[page] = old
             continue
+        path = output / page
         try:
             html = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise IndexBuildError(f"{path}: không phải UTF-8 ({exc.reason}, byte {exc.start})") from None
         found = _SORT_DATE.search(html)
         digest = hashlib.sha256(indexed_part(html).encode()).hexdigest()
-        files[page] = [st.st_size, st.st_mtime_ns, digest, found.group(1) if found else None]
+        files[page] = [size, mtime, digest, found.group(1) if found else None]
     return files
 
 
@@ -528,7 +567,8 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     output = Path(output)
     if not output.is_dir():
         raise IndexBuildError(f"{output}: không có thư mục này; hãy dựng trang trước (make site)")
-    pages = sorted(p.relative_to(output).as_posix() for p in output.glob(glob) if p.is_file())
+    stats = _list_pages(output, glob)
+    pages = sorted(stats)
     if not pages:
         raise IndexBuildError(f"{output}: không có trang bài viết nào khớp {glob!r}; không có gì để lập chỉ mục")
     bundle = output / BUNDLE
@@ -540,7 +580,7 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     cache.mkdir(parents=True, exist_ok=True)
     memo_path = _memo_path(cache, output)
     memo = _read_memo(memo_path)
-    files = _scan(output, pages, memo.get("files", {}))
+    files = _scan(output, stats, memo.get("files", {}))
     hashes = {page: bytes.fromhex(f[2]) for page, f in files.items()}
     months = {page: (int(f[3][:4]), int(f[3][5:7])) if f[3] else None for page, f in files.items()}
     planned = None if full else plan_recent(files, _trusted(memo, previous), main_pages, recent_pages)
