@@ -13,7 +13,9 @@ imports (a superset of what one render reads, since names in branches not taken 
 too). A value's digest follows its data: an article is digested by everything on it,
 including what the generators derived from other articles (related items, neighbours,
 citation URLs), where another article it refers to counts by its source file's size and
-modification time (what the reader cache trusts too). When the signature equals the one
+modification time (what the reader cache trusts too). An article in a list (a listing's
+page, related items) counts by its source file too: lists show an article by its list entry
+(cctp_fragments), made from its own fields. When the signature equals the one
 recorded for the same call last time and the files it wrote are still there as written,
 the call is skipped: its files are kept.
 
@@ -146,8 +148,11 @@ def _feed(h, value, stack: set, inner: bool) -> None:
     elif isinstance(value, (list, tuple)):
         h.update(b"L%d:" % len(value))
         for item in value:
-            if isinstance(item, Content):  # most lists are articles: the same bytes, sooner
-                h.update(b"C" + (_own(item) if inner else _content_digest(item)))
+            if isinstance(item, Content):
+                # An article in a list is shown by its list entry (cctp_fragments), which reads
+                # its own fields only: it counts by its source file, not by what other articles
+                # gave it (related items, neighbours), which only its own page shows.
+                h.update(b"C" + _own(item))
             else:
                 _feed(h, item, stack, inner)
     elif isinstance(value, dict) and value and all(_is_group(v) for v in value.values()):
