@@ -509,6 +509,9 @@ def start(pelican) -> None:
         if old.get("salt") == _state["salt"]:
             _state["old_calls"] = old["calls"]
             _state["old_files"] = old["files"]
+            # The salt covers the theme, so the templates' variables are as last time.
+            _state["parsed"] = old.get("parsed", {})
+            _state["templates"] = old.get("templates", {})
     except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError):
         pass  # no usable record: every page is rendered
 
@@ -556,6 +559,7 @@ def finish(pelican) -> None:
     tmp = path.with_suffix(".tmp")
     with open(tmp, "wb") as fh:
         pickle.dump({"salt": _state["salt"], "calls": _state["calls"], "files": files, "debug": _state["debug"],
+                     "parsed": _state["parsed"], "templates": _state["templates"],
                      "stats": {"rendered": _state["rendered"], "skipped": _state["skipped"],
                                "removed": removed}}, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
