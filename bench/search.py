@@ -60,20 +60,27 @@ COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 
 
 class StaticHost(SimpleHTTPRequestHandler):
-    """A static host: text files gzip-compressed when the browser accepts it."""
+    """A static host as GitHub Pages is one: text files gzip-compressed when the browser accepts
+    it, every file with its Last-Modified date and cacheable for ten minutes (Cache-Control:
+    max-age=600), connections kept alive (HTTP/1.1: the browser opens at most six at a time)."""
 
+    protocol_version = "HTTP/1.1"
     cache: dict[str, bytes] = {}
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix not in COMPRESSIBLE or "gzip" not in self.headers.get("Accept-Encoding", "") \
-                or not path.is_file():
-            return super().send_head()
+                or not path.is_file() or "If-Modified-Since" in self.headers:
+            return super().send_head()  # with Last-Modified; a revalidation is answered 304
         body = self.cache.get(str(path))
         if body is None:
             body = self.cache[str(path)] = gzip.compress(path.read_bytes(), 6)
@@ -81,16 +88,22 @@ class StaticHost(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
         self.end_headers()
         from io import BytesIO
         return BytesIO(body)
 
 
-def build(articles: int, work: Path, rebuild: bool) -> Path:
+def build(articles: int, work: Path, rebuild: bool, script: Path | None = None) -> Path:
     output = work / "output"
     stamp = work / "built.json"
     if not rebuild and stamp.is_file() and json.loads(stamp.read_text())["articles"] == articles:
-        print(f"dùng lại bản dựng {articles} bài ở {output}")
+        # The page's scripts as they are now, so that a change to them is measured without a rebuild.
+        for source in (ROOT / "theme" / "static" / "js").glob("*.js"):
+            shutil.copyfile(source, output / "theme" / "js" / source.name)
+        if script:
+            shutil.copyfile(script, output / "theme" / "js" / "search.js")
+        print(f"dùng lại bản dựng {articles} bài ở {output} (search.js: {script or 'theme/static/js'})")
         return output
     shutil.rmtree(work, ignore_errors=True)
     start = time.perf_counter()
@@ -134,7 +147,8 @@ class Session:
         self.page.set_default_timeout(60_000)
         self.bytes = 0
         self.by_kind: dict[str, int] = {}
-        self.log: list[tuple[float, int, str]] = []  # (epoch ms the response ended, bytes, kind)
+        # (epoch ms the response ended, bytes, kind, epoch ms the request started, address)
+        self.log: list[tuple[float, int, str, float, str]] = []
         # Context-wide, so that what Pagefind's worker fetches is counted too.
         self.context.on("requestfinished", self._finished)
         self.page.goto(url)
@@ -152,15 +166,15 @@ class Session:
         kind = kind_of(request.url)
         self.by_kind[kind] = self.by_kind.get(kind, 0) + size
         timing = request.timing
-        self.log.append((timing["startTime"] + max(timing["responseEnd"], 0), size, kind))
+        self.log.append((timing["startTime"] + max(timing["responseEnd"], 0), size, kind, timing["startTime"], request.url))
 
     def settle(self) -> None:
         # Network events reach Python a moment after the page has used the responses.
         self.page.wait_for_timeout(150)
 
     def query(self, text: str) -> dict:
-        start_bytes = self.bytes
-        shown, complete = self.page.evaluate("""async (text) => {
+        start_bytes, logged = self.bytes, len(self.log)
+        origin, shown, complete = self.page.evaluate("""async (text) => {
             const root = document.querySelector('#tim-kiem');
             const form = root.querySelector('form');
             const when = (name) => new Promise((ok) => root.addEventListener(name, () => ok(performance.now()), {once: true}));
@@ -168,10 +182,12 @@ class Session:
             const start = performance.now();
             form.elements.q.value = text;
             form.requestSubmit();
-            return [await shown - start, await complete - start];
+            return [performance.timeOrigin + start, await shown - start, await complete - start];
         }""", text)
         self.settle()
-        return {"query": text, "ms_shown": shown, "ms_complete": complete, "bytes": self.bytes - start_bytes}
+        requests = [(begin - origin, end - origin, size, url) for end, size, _, begin, url in self.log[logged:]]
+        return {"query": text, "ms_shown": shown, "ms_complete": complete, "bytes": self.bytes - start_bytes,
+                "requests": sorted(requests)}
 
     def close(self) -> None:
         self.context.close()
@@ -213,7 +229,7 @@ def first_query_bytes(browser, url: str, text: str) -> dict:
         session.settle()
         query = session.log[loaded:]
         kinds: dict[str, int] = {}
-        for end, size, kind in query:
+        for end, size, kind, *_ in query:
             if end <= shown_at:
                 kinds[kind] = kinds.get(kind, 0) + size
         counted = len(session.log)
@@ -225,8 +241,8 @@ def first_query_bytes(browser, url: str, text: str) -> dict:
         }""")
         session.settle()
         return {"bytes": sum(kinds.values()), "kinds": kinds,
-                "after": sum(size for end, size, kind in query if end > shown_at),
-                "counts": sum(size for _, size, _ in session.log[counted:])}
+                "after": sum(size for end, size, *_ in query if end > shown_at),
+                "counts": sum(size for _, size, *_ in session.log[counted:])}
     finally:
         session.close()
 
@@ -237,12 +253,16 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/cctp-bench-search"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--trace", action="store_true",
+                        help="print each later query's requests (ms from pressing Enter) in the first session")
+    parser.add_argument("--no-cold", action="store_true", help="skip the fresh session per query")
+    parser.add_argument("--script", type=Path, help="measure this search.js instead (an existing build only)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    output = build(args.articles, args.work, args.rebuild)
+    output = build(args.articles, args.work, args.rebuild, args.script)
     print(index_stats(output))
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -256,9 +276,15 @@ def main() -> None:
             pages.append(session.bytes)
             runs.append([session.query(q) for q in QUERIES])
             session.close()
-        cold = [first_query_bytes(browser, url, q) for q in QUERIES]
+        cold = [first_query_bytes(browser, url, q) for q in (QUERIES[:1] if args.no_cold else QUERIES)]
         browser.close()
     server.shutdown()
+
+    if args.trace:
+        for done in runs[0][1:]:
+            print(f"\n{done['query']}: kết quả {done['ms_shown']:.0f} ms, đủ {done['ms_complete']:.0f} ms")
+            for begin, end, size, address in done["requests"]:
+                print(f"    {begin:7.0f} {end:7.0f} {kb(size):>7}  {address.split('/pagefind/')[-1][:70]}")
 
     def median(i: int, key: str) -> float:
         return statistics.median(run[i][key] for run in runs)

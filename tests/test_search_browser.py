@@ -129,10 +129,13 @@ def shown(v: Visit) -> list[dict]:
 
 
 def all_results(v: Visit, limit: int = 100) -> list[dict]:
-    """The results after pressing "Xem thêm" until all, or at least `limit`, are shown."""
+    """The results after pressing "Xem thêm" until all, or at least `limit`, are shown. Each
+    press waits for the page to be done (filter counts loading after the pointer came over the
+    filters re-render the form above the button)."""
     more = v.page.locator(".search__more")
     while more.is_visible() and v.page.locator(".search-result").count() < limit:
         count = v.page.locator(".search-result").count()
+        v.page.wait_for_function("document.querySelector('#tim-kiem').dataset.state === 'done'")
         more.click()
         v.page.wait_for_function(f"document.querySelectorAll('.search-result').length > {count}")
     return shown(v)
@@ -446,4 +449,19 @@ def test_period_by_period_sorts_and_lists_filters_by_date(visit, period_url, arc
     assert total(v) == len(in_province)
     newest = [d[6:] + d[3:5] + d[:2] for d in (r["Ngày"] for r in all_results(v))]
     assert len(newest) == len(in_province) and newest == sorted(newest, reverse=True)
+    v.check_clean()
+
+
+def test_more_pressed_again_before_its_results_came_shows_every_batch_in_order(visit, period_url):
+    # Four pages: the presses after the first wait for periods not yet searched.
+    address = period_url + "?q=" + quote_plus("cải cách tư pháp") + "&sap-xep=moi-nhat"
+    v = visit(period_url)
+    open_search(v, address)
+    expected = [(r["title"], r["Ngày"]) for r in all_results(v, limit=40)][:40]
+    assert len(expected) == 40
+    open_search(v, address)
+    v.page.eval_on_selector(".search__more", "button => { for (let i = 0; i < 3; i += 1) button.click(); }")
+    v.page.wait_for_function("document.querySelectorAll('.search-result').length >= 40")
+    v.page.wait_for_function("document.querySelector('#tim-kiem').dataset.state === 'done'")
+    assert [(r["title"], r["Ngày"]) for r in shown(v)] == expected
     v.check_clean()

@@ -236,13 +236,19 @@ function loadMain() {
 // with the period, whose pages carry its key as the PERIOD filter. The hub's WebAssembly is
 // fetched once for all periods. The engines of the periods used last are kept open.
 const PERIOD = "giai-doan";
-const OPEN_PERIODS = 6;
+const OPEN_PERIODS = 8;
+// Periods searched together once one came back short of a page (periodByPeriod).
+const MIN_AHEAD = 3;
+const MAX_AHEAD = 6;
 const periodsOpen = new Map();
+function hubEngine(info) {
+  return newEngine(info, { basePath: info.base(info.hub), metaCacheTag: `${info.format}-${info.pagefind}` });
+}
 function openPeriod(key) {
   if (!periodsOpen.has(key)) {
     const opened = loadIndex().then(async (info) => {
       const part = info.periods.find((p) => p.key === key);
-      const pagefind = await newEngine(info, { basePath: info.base(info.hub), metaCacheTag: `${info.format}-${info.pagefind}` });
+      const pagefind = await hubEngine(info);
       await pagefind.mergeIndex(info.base(part), { mergeFilter: { [PERIOD]: key }, metaCacheTag: part.digest });
       return pagefind;
     });
@@ -288,31 +294,32 @@ function estimate(info, query) {
   };
 }
 
-// Relevance, refined in tiers: the articles of a province named in the query first, and
-// within each tier those holding the query's words side by side (most Vietnamese words are
-// two or three syllables: "hoà giải" is one word, "hoà … giải đoạn" is not).
-async function rankedResults(pagefind, query, filters, main) {
-  const ranked = { results: main.results, boosted: [], boostedCount: 0 };
-  if (!query.term) return ranked;
-  const provinces = filters.tinh ? [] : spotProvinces(query.words);
-  let local = new Set();
-  if (provinces.length) {
-    // One province: its own filter, whose page list is short; several: the province filter.
-    const inProvince = provinces.length === 1 ? { ...filters, [`${DATA.province_flag}${provinces[0].slug}`]: "1" }
-      : { ...filters, tinh: { any: provinces.map((p) => p.slug) } };
-    local = new Set((await pagefind.search(query.term, { filters: inProvince })).results.map((r) => r.id));
-  }
-  let together = new Map();
-  if (!query.phrase && query.words.length > 1) {
-    const phrase = await pagefind.search(`"${query.terms.join(" ")}"`, { filters });
-    together = new Map(phrase.results.map((r) => [r.id, r]));
-  }
-  if (!local.size && !together.size) return ranked;
-  const tier = (r) => (local.has(r.id) ? 0 : 2) + (together.has(r.id) ? 0 : 1);
+// One search as the page ranks it: Pagefind's order, refined in tiers (not when sorted): the
+// articles of a province named in the query first, and within each tier those holding the
+// query's words side by side (most Vietnamese words are two or three syllables: "hoà giải" is
+// one word, "hoà … giải đoạn" is not). The tiers' searches run alongside the main one, so the
+// files each needs are fetched together.
+async function rankedSearch(pagefind, query, filters, sort) {
+  const searching = pagefind.search(query.asked, sort ? { filters, sort } : { filters });
+  const tiers = !sort && query.term;
+  const provinces = tiers && !filters.tinh ? spotProvinces(query.words) : [];
+  // One province: its own filter, whose page list is short; several: the province filter.
+  const inProvince = provinces.length === 1 ? { ...filters, [`${DATA.province_flag}${provinces[0].slug}`]: "1" }
+    : { ...filters, tinh: { any: provinces.map((p) => p.slug) } };
+  const [main, local, phrase] = await Promise.all([
+    searching,
+    provinces.length ? pagefind.search(query.term, { filters: inProvince }) : null,
+    tiers && !query.phrase && query.words.length > 1 ? pagefind.search(`"${query.terms.join(" ")}"`, { filters }) : null,
+  ]);
+  const ranked = { main, results: main.results, boosted: [], boostedCount: 0 };
+  const inTier = new Set(local ? local.results.map((r) => r.id) : []);
+  const together = new Map(phrase ? phrase.results.map((r) => [r.id, r]) : []);
+  if (!inTier.size && !together.size) return ranked;
+  const tier = (r) => (inTier.has(r.id) ? 0 : 2) + (together.has(r.id) ? 0 : 1);
   // Array.prototype.sort is stable: Pagefind's order is kept within a tier. A result found
   // side by side takes the phrase search's copy, whose excerpt shows the words together.
   ranked.results = main.results.slice().sort((a, b) => tier(a) - tier(b)).map((r) => together.get(r.id) || r);
-  if (local.size) Object.assign(ranked, { boosted: provinces, boostedCount: local.size });
+  if (inTier.size) Object.assign(ranked, { boosted: provinces, boostedCount: inTier.size });
   return ranked;
 }
 
@@ -324,16 +331,22 @@ async function probe(pagefind, term, filters = {}) {
   return { total: found.unfilteredResultCount, counts: found.totalFilters || {} };
 }
 
+// What a probe with the year filter tells: the matches (at most, with several filters), the
+// total when it is exact (at most one filter in use, else null) and the matches per year.
+function matchCount(seen, filters) {
+  const active = Object.entries(filters);
+  const matches = Math.min(seen.total, ...active.map(([key, value]) => (seen.counts[key] || {})[value] || 0));
+  return { matches, total: active.length <= 1 ? matches : null, years: seen.counts.nam || null };
+}
+
 // How many articles the search finds, counted over the main bundles without ranking them when
-// at most one filter is in use.
+// at most one filter is in use, and how many per year.
 async function countMatches(query, state) {
   const pagefind = await loadMain();
-  const active = Object.entries(state.filters);
-  if (active.length > 1) return (await pagefind.search(query.asked, { filters: state.filters })).results.length;
-  const seen = await probe(pagefind, query.asked, state.filters);
-  if (!active.length) return seen.total;
-  const [key, value] = active[0];
-  return (seen.counts[key] || {})[value] || 0;
+  if (Object.keys(state.filters).length > 1) {
+    return { total: (await pagefind.search(query.asked, { filters: state.filters })).results.length, years: null };
+  }
+  return matchCount(await probe(pagefind, query.asked, { nam: "-", ...state.filters }), state.filters);
 }
 
 // Counts per filter value: for a filter in use, what choosing another value would give.
@@ -372,6 +385,21 @@ async function missingWords(query) {
   return missing;
 }
 
+// Idle time once a search's results are shown: only the first query has a byte budget, so the
+// page then opens what a later query ranked period by period needs first, the newest periods'
+// engines (a few kB each): the newest, then the next ones MIN_AHEAD at a time, as a query
+// whose newest periods come back short searches them. Nothing more is started once another
+// search has started; a search needing a period being opened waits for that same opening.
+const WARM_PERIODS = 1 + 2 * MIN_AHEAD;
+async function warmUp(ticket) {
+  const info = await loadIndex();
+  const keys = info.periods.slice(0, WARM_PERIODS).map((part) => part.key);
+  for (let at = 0; at < keys.length; at += at ? MIN_AHEAD : 1) {
+    if (ticket !== generation) return;
+    await Promise.all(keys.slice(at, at ? at + MIN_AHEAD : 1).map(openPeriod));
+  }
+}
+
 /* --- Result lists ------------------------------------------------------------------------------ */
 
 // Results read in batches: `next(n)` gives up to n more; `done` once none is left.
@@ -384,24 +412,38 @@ function listOf(results) {
 }
 
 // Period by period: `fetchPeriod(key)` gives one period's results in order. A period is
-// searched when its results are needed; once one came back short of a page, the next few are
-// searched together (opening a period is mostly waiting for the network). `started` may hold
-// searches already under way, by key.
+// searched when its results are needed; once one came back short of a page, the next ones are
+// searched together (opening a period is mostly waiting for the network), as many as the
+// periods searched so far say are needed for the page, from MIN_AHEAD to MAX_AHEAD. `started`
+// may hold searches already under way, by key.
 function periodByPeriod(keys, fetchPeriod, started = new Map()) {
   const queue = keys.slice();
   const pending = [];
   let buffer = [];
   let ahead = 1;
+  let searched = 0;
+  let found = 0;
   return {
     get done() { return !buffer.length && !queue.length && !pending.length; },
+    // Once the matches are counted: the periods not yet searched outside `wanted` are skipped.
+    keep(wanted) {
+      const kept = queue.filter((key) => wanted.includes(key));
+      queue.splice(0, queue.length, ...kept);
+    },
     async next(n) {
       while (buffer.length < n && (pending.length || queue.length)) {
         while (pending.length < ahead && queue.length) {
           const key = queue.shift();
           pending.push(started.get(key) || fetchPeriod(key));
         }
-        buffer = buffer.concat(await pending.shift());
-        if (buffer.length < n) ahead = 3;
+        const results = await pending.shift();
+        buffer = buffer.concat(results);
+        searched += 1;
+        found += results.length;
+        if (buffer.length < n) {
+          const perPeriod = Math.max(found / searched, 0.5);
+          ahead = Math.min(MAX_AHEAD, Math.max(MIN_AHEAD, Math.ceil((n - buffer.length) / perPeriod)));
+        }
       }
       return buffer.splice(0, n);
     },
@@ -431,9 +473,19 @@ async function searchResults(query, state) {
   let global;
   const fetchPeriod = async (key) => {
     const pagefind = await openPeriod(key);
-    const inPeriod = { ...filters, [PERIOD]: key };
-    const main = await pagefind.search(query.asked, sort ? { filters: inPeriod, sort } : { filters: inPeriod });
-    return sort ? main.results : (await rankedResults(pagefind, query, inPeriod, main)).results;
+    return (await rankedSearch(pagefind, query, { ...filters, [PERIOD]: key }, sort)).results;
+  };
+  // The periods in the order searched, but those outside the year asked for, or whose years
+  // have no match (`counts`: matches per year, when known).
+  const periodKeys = (counts) => {
+    const keys = info.periods.filter((part) => {
+      if (!part.from) return !filters.nam && !counts;  // the undated articles
+      const [first, last] = [Number(part.from.slice(0, 4)), Number(part.to.slice(0, 4))];
+      if (filters.nam && (Number(filters.nam) < first || Number(filters.nam) > last)) return false;
+      for (let year = first; year <= last; year += 1) if (!counts || (counts[year] || 0) > 0) return true;
+      return false;
+    }).map((part) => part.key);
+    return sort && sort.date === "asc" ? keys.reverse() : keys;
   };
   const started = new Map();
   if (browsing) {  // listing a filter ranks nothing: counting it is cheap, sorting may not be
@@ -450,38 +502,42 @@ async function searchResults(query, state) {
   } else {
     global = cost(guess.matches) <= RANKING_BUDGET;
     if (!global && guess.independent < RICH_SHARE * info.pages) {
-      // The newest period is searched meanwhile: if the count says "period by period", its
-      // results are ready (if it says "at once", they are dropped).
-      const newest = info.periods[0].key;
-      started.set(newest, fetchPeriod(newest));
-      started.get(newest).catch(() => {});
-      const seen = await probe(await loadMain(), query.term, { nam: "-", ...filters });
-      const active = Object.entries(filters);
-      const counts = active.map(([key, value]) => (seen.counts[key] || {})[value] || 0);
-      const matches = Math.min(seen.total, ...counts);
-      if (active.length <= 1) total = matches;
-      global = cost(matches) <= RANKING_BUDGET;
-      years = seen.counts.nam || null;
+      // The words may rarely meet. The first periods are searched, as period by period would
+      // search them (they are opened in idle time): if they hold too many matches to rank at
+      // once, so does the archive, and the query is ranked period by period (counted after the
+      // results are shown). Otherwise the matches are counted (a probe over the main bundles,
+      // whose files are fetched meanwhile): few are ranked at once; many period by period,
+      // skipping the years without a match. The probe comes last: it ranks nothing but reads
+      // every posting of the words, which for common words takes longer than those periods.
+      const first = periodKeys(null).slice(0, 1 + MIN_AHEAD);
+      for (const key of first) {  // asked first, so their files are fetched first
+        started.set(key, fetchPeriod(key));
+        started.get(key).catch(() => {});
+      }
+      const counting = { nam: "-", ...filters };
+      const loading = loadMain().then((pagefind) => pagefind.preload(query.term, { filters: counting }));
+      loading.catch(() => {});
+      let seenMatches = 0;
+      for (const key of first) {
+        seenMatches += (await started.get(key)).length;
+        if (cost(seenMatches) > RANKING_BUDGET) break;
+      }
+      if (cost(seenMatches) <= RANKING_BUDGET) {
+        await loading;
+        const told = matchCount(await probe(await loadMain(), query.term, counting), filters);
+        total = told.total;
+        global = cost(told.matches) <= RANKING_BUDGET;
+        years = told.years;
+      }
     }
   }
   if (global) {
-    const pagefind = await loadMain();
-    const main = await pagefind.search(query.asked, sort ? { filters, sort } : { filters });
-    const ranked = sort ? { results: main.results, boosted: [], boostedCount: 0 }
-      : await rankedResults(pagefind, query, filters, main);
-    return { ...ranked, total: main.results.length, list: listOf(ranked.results), counted: main };
+    const ranked = await rankedSearch(await loadMain(), query, filters, sort);
+    return { ...ranked, total: ranked.main.results.length, list: listOf(ranked.results), counted: ranked.main };
   }
-  // Periods outside the year asked for, or whose years have no match, are skipped.
-  const keys = info.periods.filter((part) => {
-    if (!part.from) return !filters.nam && !years;  // the undated articles
-    const [first, last] = [Number(part.from.slice(0, 4)), Number(part.to.slice(0, 4))];
-    if (filters.nam && (Number(filters.nam) < first || Number(filters.nam) > last)) return false;
-    for (let year = first; year <= last; year += 1) if (!years || (years[year] || 0) > 0) return true;
-    return false;
-  }).map((part) => part.key);
-  if (sort && sort.date === "asc") keys.reverse();
-  return { total, counted, list: periodByPeriod(keys, fetchPeriod, started), byPeriod: !sort && !browsing,
-           boosted: sort ? [] : provinces, boostedCount: null };
+  const list = periodByPeriod(periodKeys(years), fetchPeriod, started);
+  return { total, counted, list, byPeriod: !sort && !browsing, boosted: sort ? [] : provinces, boostedCount: null,
+           skipYears: (counts) => list.keep(periodKeys(counts)) };
 }
 
 /* --- Rendering ----------------------------------------------------------------------------- */
@@ -617,14 +673,24 @@ function renderCounts(counts, state) {
 let results = listOf([]);
 let shownCount = 0;
 
-async function showMore(focusFirst) {
-  const batch = await results.next(PAGE_SIZE);
-  const items = await Promise.all(batch.map((r) => r.data()));
-  const nodes = items.map(resultItem);
-  list.append(...nodes);
-  shownCount += batch.length;
-  moreButton.hidden = results.done;
-  if (focusFirst && nodes.length) nodes[0].querySelector("a").focus();
+// The next batch of the results shown. Batches of one list are shown one after the other, in
+// order, however fast "Xem thêm" is pressed; a batch of a list a new search has replaced
+// meanwhile is dropped.
+function showMore(focusFirst) {
+  const current = results;
+  const shown = (current.showing || Promise.resolve()).catch(() => {}).then(async () => {
+    if (current !== results) return;
+    const batch = await current.next(PAGE_SIZE);
+    const items = await Promise.all(batch.map((r) => r.data()));
+    if (current !== results) return;
+    const nodes = items.map(resultItem);
+    list.append(...nodes);
+    shownCount += batch.length;
+    moreButton.hidden = current.done;
+    if (focusFirst && nodes.length) nodes[0].querySelector("a").focus();
+  });
+  current.showing = shown;
+  return shown;
 }
 
 function clearResults() {
@@ -705,9 +771,12 @@ async function run(mode) {
     if (ticket !== generation) return;
     renderStatus(view);
     announce("tim-kiem:ket-qua", { query: query.raw, total: found.total });
+    warmUp(ticket).catch(() => {});
     if (view.total === null) {  // ranked period by period: counted now, over the whole archive
-      view.total = await countMatches(query, state);
+      const seen = await countMatches(query, state);
       if (ticket !== generation) return;
+      view.total = seen.total;
+      if (seen.years) found.skipYears(seen.years);
       renderStatus(view);
     }
 
@@ -750,7 +819,10 @@ form.addEventListener("submit", (event) => {
   run("push");
 });
 for (const select of [...filterSelects, sortSelect]) select.addEventListener("change", () => run("push"));
-moreButton.addEventListener("click", () => showMore(true));
+moreButton.addEventListener("click", () => showMore(true).catch((error) => {
+  console.error(error);
+  statusBox.append(element("p", "search__error", "Không tải được thêm kết quả. Hãy thử lại."));
+}));
 const filterBox = form.querySelector(".search__filters");
 function wantCounts() {
   if (countsWanted) return;
