@@ -158,10 +158,11 @@ class Session:
     def _finished(self, request) -> None:
         sizes = request.sizes()  # body as transferred (compressed), plus headers
         body = sizes["responseBodySize"]
-        if body <= 0:  # Chromium reports none for a worker's own script: take the header
+        if body == 0:  # Chromium reports none for a worker's own script: take the header
             response = request.response()
             body = int(response.headers.get("content-length", 0)) if response else 0
-        size = body + max(sizes["responseHeadersSize"], 0)
+        # A response from the browser's cache is reported with a negative body: nothing came.
+        size = body + max(sizes["responseHeadersSize"], 0) if body >= 0 else 0
         self.bytes += size
         kind = kind_of(request.url)
         self.by_kind[kind] = self.by_kind.get(kind, 0) + size
