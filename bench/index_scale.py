@@ -59,6 +59,12 @@ def peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (Pagefind), user and system."""
+    return sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for field in ("ru_utime", "ru_stime"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--site", type=Path, default=Path("/tmp/cctp-bench-search/output"))
@@ -98,11 +104,11 @@ def main() -> None:
             added.parent.mkdir()
             added.write_text(newest.read_text(encoding="utf-8").replace("<h1", f'<h1 data-moi="{step}-{i}"', 1),
                              encoding="utf-8")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         done = build_index(output)
         seconds.append(time.perf_counter() - start)
-        print(f"thêm {args.batch} bài: {seconds[-1]:.2f} s, lập lại {', '.join(done['rebuilt'])} "
-              f"({done['recent']} bài trong phần bài mới)")
+        print(f"thêm {args.batch} bài: {seconds[-1]:.2f} s (CPU {cpu_seconds() - cpu:.2f} s), lập lại "
+              f"{', '.join(done['rebuilt'])} ({done['recent']} bài trong phần bài mới)")
     if seconds:
         print(f"trung vị của {len(seconds)} lần: {statistics.median(seconds):.2f} s; "
               f"tải: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

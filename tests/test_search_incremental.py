@@ -93,8 +93,13 @@ def test_a_new_article_reindexes_the_recent_bundle_and_its_period_only(archives,
     first = build_index(site)
     assert RECENT not in {s["key"] for s in shards(site)["main"]}
     assert sum(name.startswith("chinh/") for name in first["rebuilt"]) == 1
+    views = {view.name: view.stat().st_mtime_ns for view in site.parent.glob(".cache/search-index/views-*/*")}
+    assert len(views) == GENERATED
     add_pages(site, after)
     done = build_index(site)
+    # One search view written, the new page's: the period's others are kept from the last build.
+    now = {view.name: view.stat().st_mtime_ns for view in site.parent.glob(".cache/search-index/views-*/*")}
+    assert len(now) == GENERATED + 1 and {name: now[name] for name in views} == views
     newest_period = shards(site)["periods"][0]["key"]
     assert sorted(done["rebuilt"]) == [f"chinh/{RECENT}", f"giai-doan/{newest_period}"]
     assert done["recent"] == 1
@@ -142,6 +147,7 @@ def test_an_edited_or_deleted_article_reindexes_its_main_bundle_which_takes_the_
     assert [s["key"] for s in shards(site)["main"]] == [shards(site)["main"][0]["key"]]  # recent folded back
     assert any(name.startswith("chinh/") and name != f"chinh/{RECENT}" for name in done["rebuilt"])
     assert "bổ sung" in decode_text(records(site)[f"/bai-viet/{page.parent.name}/"]["content"]).lower()
+    assert len(list(site.parent.glob(".cache/search-index/views-*/*"))) == GENERATED + 1  # the old view is gone
     # Deleting an article of a main bundle: gone from the index, never stale.
     shutil.rmtree(page.parent)
     build_index(site)
