@@ -221,7 +221,7 @@ PERIOD_CHUNK = 2_000
 # Words found in at least this share of the pages are listed with their counts in shards.json:
 # the search page estimates from them what ranking a query at once would cost.
 COMMON_SHARE = 0.05
-_SORT_DATE = re.compile(r'data-pagefind-sort="date:((\d{4})-(\d{2})-\d{2})')
+_SORT_DATE = re.compile(r'data-pagefind-sort="date:(\d{4}-\d{2}-\d{2})')
 _PERIODS = (("", lambda month: ""), ("-h", lambda month: str((month - 1) // 6 + 1)),
             ("-q", lambda month: str((month - 1) // 3 + 1)), ("-", lambda month: f"{month:02d}"))
 UNDATED = "khong-ngay"
@@ -234,12 +234,6 @@ _HUB_PAGE = ('<!doctype html><html lang="vi"><head><title>-</title></head>'
 _BODY = re.compile(r"data-pagefind-body.*</article>", re.S)
 _IGNORED = re.compile(r"<(\w+)[^>]*data-pagefind-ignore.*?</\1>", re.S)
 _INDEXED_WORD = re.compile(r"[^\W_]+" + TERMINATOR)
-
-
-def page_month(html: str) -> tuple[int, int] | None:
-    """(year, month) of an article page, from its Pagefind sort key (partials/pagefind-data.html)."""
-    found = _SORT_DATE.search(html)
-    return (int(found.group(2)), int(found.group(3))) if found else None
 
 
 def plan_periods(months: dict[str, tuple[int, int] | None], limit: int = PERIOD_PAGES) -> dict[str, list[str]]:
