@@ -502,33 +502,23 @@ async function searchResults(query, state) {
   } else {
     global = cost(guess.matches) <= RANKING_BUDGET;
     if (!global && guess.independent < RICH_SHARE * info.pages) {
-      // The words may rarely meet. The first periods are searched, as period by period would
-      // search them (they are opened in idle time): if they hold too many matches to rank at
-      // once, so does the archive, and the query is ranked period by period (counted after the
-      // results are shown). Otherwise the matches are counted (a probe over the main bundles,
-      // whose files are fetched meanwhile): few are ranked at once; many period by period,
-      // skipping the years without a match. The probe comes last: it ranks nothing but reads
-      // every posting of the words, which for common words takes longer than those periods.
-      const first = periodKeys(null).slice(0, 1 + MIN_AHEAD);
-      for (const key of first) {  // asked first, so their files are fetched first
+      // The words may rarely meet: the matches are counted first (a probe over the main
+      // bundles, which also tells the years without a match), while the newest period is
+      // searched, and the next ones together if it comes back short of a page, as period by
+      // period would (if the count says "at once", their results are dropped).
+      const [newest, ...next] = periodKeys(null).slice(0, 1 + MIN_AHEAD);
+      const search = (key) => {
         started.set(key, fetchPeriod(key));
         started.get(key).catch(() => {});
+        return started.get(key);
+      };
+      if (newest) {
+        search(newest).then((results) => { if (results.length < PAGE_SIZE) next.forEach(search); }, () => {});
       }
-      const counting = { nam: "-", ...filters };
-      const loading = loadMain().then((pagefind) => pagefind.preload(query.term, { filters: counting }));
-      loading.catch(() => {});
-      let seenMatches = 0;
-      for (const key of first) {
-        seenMatches += (await started.get(key)).length;
-        if (cost(seenMatches) > RANKING_BUDGET) break;
-      }
-      if (cost(seenMatches) <= RANKING_BUDGET) {
-        await loading;
-        const told = matchCount(await probe(await loadMain(), query.term, counting), filters);
-        total = told.total;
-        global = cost(told.matches) <= RANKING_BUDGET;
-        years = told.years;
-      }
+      const told = matchCount(await probe(await loadMain(), query.term, { nam: "-", ...filters }), filters);
+      total = told.total;
+      global = cost(told.matches) <= RANKING_BUDGET;
+      years = told.years;
     }
   }
   if (global) {
