@@ -241,14 +241,11 @@ const OPEN_PERIODS = 8;
 const MIN_AHEAD = 3;
 const MAX_AHEAD = 6;
 const periodsOpen = new Map();
-function hubEngine(info) {
-  return newEngine(info, { basePath: info.base(info.hub), metaCacheTag: `${info.format}-${info.pagefind}` });
-}
 function openPeriod(key) {
   if (!periodsOpen.has(key)) {
     const opened = loadIndex().then(async (info) => {
       const part = info.periods.find((p) => p.key === key);
-      const pagefind = await hubEngine(info);
+      const pagefind = await newEngine(info, { basePath: info.base(info.hub), metaCacheTag: `${info.format}-${info.pagefind}` });
       await pagefind.mergeIndex(info.base(part), { mergeFilter: { [PERIOD]: key }, metaCacheTag: part.digest });
       return pagefind;
     });
@@ -503,17 +500,17 @@ async function searchResults(query, state) {
     global = cost(guess.matches) <= RANKING_BUDGET;
     if (!global && guess.independent < RICH_SHARE * info.pages) {
       // The words may rarely meet: the matches are counted first (a probe over the main
-      // bundles, which also tells the years without a match), while the newest period is
-      // searched, and the next ones together if it comes back short of a page, as period by
-      // period would (if the count says "at once", their results are dropped).
-      const [newest, ...next] = periodKeys(null).slice(0, 1 + MIN_AHEAD);
+      // bundles, which also tells the years without a match), while the first period in the
+      // order asked is searched, and the next ones together if it comes back short of a page,
+      // as period by period would (if the count says "at once", their results are dropped).
+      const [first, ...next] = periodKeys(null).slice(0, 1 + MIN_AHEAD);
       const search = (key) => {
         started.set(key, fetchPeriod(key));
         started.get(key).catch(() => {});
         return started.get(key);
       };
-      if (newest) {
-        search(newest).then((results) => { if (results.length < PAGE_SIZE) next.forEach(search); }, () => {});
+      if (first) {
+        search(first).then((results) => { if (results.length < PAGE_SIZE) next.forEach(search); }, () => {});
       }
       const told = matchCount(await probe(await loadMain(), query.term, { nam: "-", ...filters }), filters);
       total = told.total;
