@@ -296,6 +296,17 @@ function estimate(info, query) {
 // query's words side by side (most Vietnamese words are two or three syllables: "hoà giải" is
 // one word, "hoà … giải đoạn" is not). The tiers' searches run alongside the main one, so the
 // files each needs are fetched together.
+// Pagefind sorts a merged search by each page's place in its own bundle: a page of the recent
+// bundle (chinh/moi, scrapers/index.py) is put back by its place among the main bundles'
+// pages, which shards.json gives (`order`: how many dated main pages are not later).
+function inDateOrder(info, results, sort) {
+  const recent = info.main.find((part) => part.recent);
+  if (!recent) return results;
+  const sign = sort.date === "desc" ? 1 : -1;
+  const score = (r) => (r.id in recent.order ? sign * (recent.order[r.id] - 0.5) : r.score);
+  return results.slice().sort((a, b) => score(b) - score(a));
+}
+
 async function rankedSearch(pagefind, query, filters, sort) {
   const searching = pagefind.search(query.asked, sort ? { filters, sort } : { filters });
   const tiers = !sort && query.term;
@@ -520,6 +531,7 @@ async function searchResults(query, state) {
   }
   if (global) {
     const ranked = await rankedSearch(await loadMain(), query, filters, sort);
+    if (sort) ranked.results = inDateOrder(info, ranked.results, sort);
     return { ...ranked, total: ranked.main.results.length, list: listOf(ranked.results), counted: ranked.main };
   }
   const list = periodByPeriod(periodKeys(years), fetchPeriod, started);
