@@ -465,3 +465,30 @@ def test_more_pressed_again_before_its_results_came_shows_every_batch_in_order(v
     v.page.wait_for_function("document.querySelector('#tim-kiem').dataset.state === 'done'")
     assert [(r["title"], r["Ngày"]) for r in shown(v)] == expected
     v.check_clean()
+
+
+# --- Several main bundles ----------------------------------------------------------------
+# Past MAIN_PAGES articles the index has one main bundle per run of years. Pagefind sorts a
+# merged search by each page's place in its own bundle, which cannot be compared between
+# bundles: a date sort must still come out in date order.
+
+@pytest.fixture(scope="session")
+def mains_url(search_archive, tmp_path_factory):
+    site = tmp_path_factory.mktemp("mains-archive") / "output"
+    shutil.copytree(search_archive, site)
+    build_index(site, main_pages=60)
+    with serve_under_sub_path(site, tmp_path_factory.mktemp("serve-mains")) as url:
+        yield url + "tim-kiem/"
+
+
+def test_a_date_sort_over_several_main_bundles_is_in_date_order(visit, mains_url, archive):
+    v = visit(mains_url)
+    for query, reverse in (("?q=" + quote_plus("cải cách tư pháp") + "&sap-xep=moi-nhat", True),
+                           ("?q=" + quote_plus("cải cách tư pháp") + "&sap-xep=cu-nhat", False),
+                           ("?tinh=dak-lak", True)):
+        open_search(v, mains_url + query)
+        dates = [d[6:] + d[3:5] + d[:2] for d in (r["Ngày"] for r in all_results(v, limit=60))]
+        assert len(dates) > 5 and dates == sorted(dates, reverse=reverse), query
+    shards = json.loads(v.page.evaluate("fetch('../pagefind/shards.json').then(r => r.text())"))
+    assert len(shards["main"]) > 2
+    v.check_clean()

@@ -496,6 +496,11 @@ async function searchResults(query, state) {
     return sort && sort.date === "asc" ? keys.reverse() : keys;
   };
   const started = new Map();
+  // Pagefind sorts a merged search by each page's place in its own bundle, which cannot be
+  // compared between the main bundles of different years (past 10,000 articles): such a sort
+  // goes period by period, the periods being consecutive. (The recent bundle is put back in
+  // place by inDateOrder.)
+  const comparable = !sort || info.main.filter((part) => !part.recent).length <= 1;
   if (browsing) {  // listing a filter ranks nothing: counting it is cheap, sorting may not be
     // Counted without ranking when one filter is in use (the probe's counts are per value).
     const active = Object.entries(filters);
@@ -506,9 +511,9 @@ async function searchResults(query, state) {
       counted = await (await loadMain()).search(query.asked, { filters });
       total = counted.results.length;
     }
-    global = cost(total) <= RANKING_BUDGET;
+    global = comparable && cost(total) <= RANKING_BUDGET;
   } else {
-    global = cost(guess.matches) <= RANKING_BUDGET;
+    global = comparable && cost(guess.matches) <= RANKING_BUDGET;
     if (!global && guess.independent < RICH_SHARE * info.pages) {
       // The words may rarely meet: the matches are counted first (a probe over the main
       // bundles, which also tells the years without a match), while the first period in the
@@ -525,7 +530,7 @@ async function searchResults(query, state) {
       }
       const told = matchCount(await probe(await loadMain(), query.term, { nam: "-", ...filters }), filters);
       total = told.total;
-      global = cost(told.matches) <= RANKING_BUDGET;
+      global = comparable && cost(told.matches) <= RANKING_BUDGET;
       years = told.years;
     }
   }
