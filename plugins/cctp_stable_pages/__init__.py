@@ -38,25 +38,12 @@ class PageLink:
 
 
 class ListingPage:
-    """One page of a listing. ``number`` is 1 for the listing's own (newest) page and n for
-    older page n; ``is_front`` tells them apart."""
-    __slots__ = ("number", "object_list", "url", "save_as", "is_front")
+    """One page of a listing (Pelican's ``*_page``): ``number`` is 1 for the listing's own
+    page and n for older page n, which are rendered with another template."""
+    __slots__ = ("number", "object_list", "url", "save_as")
 
-    def __init__(self, number: int, object_list: list, url: str, save_as: str, is_front: bool):
-        self.number, self.object_list = number, object_list
-        self.url, self.save_as, self.is_front = url, save_as, is_front
-
-
-class Listing:
-    """What the newest page knows of the whole listing (Pelican's ``*_paginator``)."""
-    __slots__ = ("count", "per_page", "older_pages")
-
-    def __init__(self, count: int, per_page: int, older_pages: int):
-        self.count, self.per_page, self.older_pages = count, per_page, older_pages
-
-    @property
-    def num_pages(self) -> int:
-        return self.older_pages + 1
+    def __init__(self, number: int, object_list: list, url: str, save_as: str):
+        self.number, self.object_list, self.url, self.save_as = number, object_list, url, save_as
 
 
 def older_pages(count: int, per_page: int) -> int:
@@ -110,8 +97,7 @@ def write_file(self, name, template, context, relative_urls=False, paginated=Non
 
     front = dict(kwargs)
     for key, items in paginated.items():
-        front.update({f"{key}_paginator": Listing(count, per_page, older),
-                      f"{key}_page": ListingPage(1, items[:front_size], url or "", name, True),
+        front.update({f"{key}_page": ListingPage(1, items[:front_size], url or "", name),
                       f"{key}_previous_page": None,
                       f"{key}_next_page": link(older) if older else None})
     inner(self, name, template, context, relative_urls=relative_urls, paginated={},
@@ -125,7 +111,7 @@ def write_file(self, name, template, context, relative_urls=False, paginated=Non
         part = older_slice(count, per_page, number)
         values = {"listing_heading": heading, "listing_url": url or ""}
         for key, items in paginated.items():
-            values.update({f"{key}_page": ListingPage(number, items[part], page_url, save_as, False),
+            values.update({f"{key}_page": ListingPage(number, items[part], page_url, save_as),
                            f"{key}_previous_page": link(number + 1 if number < older else 0),
                            f"{key}_next_page": link(number - 1) if number > 1 else None})
         inner(self, save_as, older_template, context, relative_urls=relative_urls, paginated={},
