@@ -6,7 +6,9 @@ Builds N articles from bench/corpus.py (seed 1) with pelicanconf.py, indexes the
 (scrapers.index), serves the output on 127.0.0.1 the way a static host does (HTML, CSS, JS and
 JSON gzip-compressed on the fly; Pagefind's own files are compressed already), and runs
 QUERIES on the search page, one after the other in one browser session, --runs times from a
-cold cache. Prints medians over the runs:
+cold cache, each query --pause ms after the previous one's notices are shown (a reader reads
+the results before typing again; the page opens the newest periods meanwhile; --pause 0 for
+queries back to back). Prints medians over the runs:
 
 - the search page itself (HTML, CSS, script, embedded data) before any query;
 - per query: bytes transferred and milliseconds from pressing Enter until the results are
@@ -177,7 +179,9 @@ class Session:
         # Network events reach Python a moment after the page has used the responses.
         self.page.wait_for_timeout(150)
 
-    def query(self, text: str) -> dict:
+    def query(self, text: str, pause_ms: int = 0) -> dict:
+        # A reader reads the results before typing the next query; the page uses that idle time.
+        self.page.wait_for_timeout(pause_ms)
         start_bytes, logged = self.bytes, len(self.log)
         origin, shown, complete = self.page.evaluate("""async (text) => {
             const root = document.querySelector('#tim-kiem');
@@ -261,6 +265,8 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true",
                         help="print each later query's requests (ms from pressing Enter) in the first session")
     parser.add_argument("--no-cold", action="store_true", help="skip the fresh session per query")
+    parser.add_argument("--pause", type=int, default=1000,
+                        help="ms between one query's notices and the next query (a reader reading; default 1000)")
     parser.add_argument("--script", type=Path, help="measure this search.js instead (an existing build only)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
@@ -279,7 +285,7 @@ def main() -> None:
         for _ in range(args.runs):
             session = Session(browser, url)
             pages.append(session.bytes)
-            runs.append([session.query(q) for q in QUERIES])
+            runs.append([session.query(q, args.pause) for q in QUERIES])
             session.close()
         cold = [first_query_bytes(browser, url, q) for q in (QUERIES[:1] if args.no_cold else QUERIES)]
         browser.close()
@@ -294,7 +300,7 @@ def main() -> None:
     def median(i: int, key: str) -> float:
         return statistics.median(run[i][key] for run in runs)
 
-    print(f"\n{args.articles} bài, trung vị của {args.runs} lượt; trang tìm kiếm (trước truy vấn đầu): {kb(statistics.median(pages))}")
+    print(f"\n{args.articles} bài, trung vị của {args.runs} lượt, nghỉ {args.pause} ms giữa hai truy vấn; trang tìm kiếm (trước truy vấn đầu): {kb(statistics.median(pages))}")
     print(f"{'#':>2}  {'truy vấn':<38} {'tải về':>8} {'kết quả':>9} {'đủ':>8}")
     for i, text in enumerate(QUERIES):
         print(f"{i + 1:>2}  {text:<38} {kb(median(i, 'bytes')):>8} {median(i, 'ms_shown'):>7.0f} ms {median(i, 'ms_complete'):>5.0f} ms")

@@ -439,6 +439,43 @@ def test_period_by_period_finds_the_same_articles_newest_period_first(visit, per
     v.check_clean()
 
 
+def words_that_may_rarely_meet(info: dict, archive: list[dict], newest_fills_a_page: bool) -> tuple[str, list[dict]]:
+    """Two common words the page cannot tell meet often (independent, they would be in under a
+    fifth of the articles), found together in several periods, and whose matches in the newest
+    period fill a first page (10) or not."""
+    counts, pages, newest = info["common"]["words"], info["pages"], info["periods"][0]
+    words = sorted(w for w in counts if w.isalpha())
+    for i, first in enumerate(words):
+        for second in words[i + 1:]:
+            if counts[first] * counts[second] >= 0.2 * pages * pages:
+                continue
+            matches = [a for a in archive if {first, second} <= {w.lower() for w in a["words"]}]
+            months = [str(a["date"])[:7] for a in matches]
+            in_newest = sum(newest["from"] <= m <= newest["to"] for m in months)
+            periods = {p["key"] for p in info["periods"] for m in months if p["from"] and p["from"] <= m <= p["to"]}
+            if len(periods) > 2 and (in_newest >= 10) == newest_fills_a_page:
+                return f"{first} {second}", matches
+    raise AssertionError("no such pair of words in the test archive")
+
+
+@pytest.mark.parametrize("newest_fills_a_page", [True, False], ids=["newest-period-full", "counted-first"])
+def test_words_that_may_rarely_meet_are_found_period_by_period(visit, period_url, archive, newest_fills_a_page):
+    # The page tries the newest period first: if it fills a page the results are shown at once
+    # and counted after; otherwise the matches are counted first. Either way: every match, once,
+    # period by period, newest first, with the right total.
+    v = visit(period_url)
+    open_search(v, period_url)
+    info = json.loads(v.page.evaluate("fetch('../pagefind/shards.json').then(r => r.text())"))
+    query, matches = words_that_may_rarely_meet(info, archive, newest_fills_a_page)
+    ask(v, query)
+    assert total(v) == len(matches)
+    results = all_results(v, limit=1000)
+    assert Counter(r["title"] for r in results) == Counter(a["title"] for a in matches)
+    order = [period_of(info["periods"], r["Ngày"]) for r in results]
+    assert order == sorted(order) and len(set(order)) > 2
+    v.check_clean()
+
+
 def test_period_by_period_sorts_and_lists_filters_by_date(visit, period_url, archive):
     v = visit(period_url)
     open_search(v, period_url + "?q=" + quote_plus("cải cách tư pháp") + "&sap-xep=cu-nhat")

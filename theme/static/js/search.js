@@ -237,8 +237,7 @@ function loadMain() {
 // fetched once for all periods. The engines of the periods used last are kept open.
 const PERIOD = "giai-doan";
 const OPEN_PERIODS = 8;
-// Periods searched together once one came back short of a page (periodByPeriod).
-const MIN_AHEAD = 3;
+// At most this many periods searched together (periodByPeriod).
 const MAX_AHEAD = 6;
 const periodsOpen = new Map();
 function openPeriod(key) {
@@ -395,16 +394,17 @@ async function missingWords(query) {
 
 // Idle time once a search's results are shown: only the first query has a byte budget, so the
 // page then opens what a later query ranked period by period needs first, the newest periods'
-// engines (a few kB each): the newest, then the next ones MIN_AHEAD at a time, as a query
-// whose newest periods come back short searches them. Nothing more is started once another
-// search has started; a search needing a period being opened waits for that same opening.
-const WARM_PERIODS = 1 + 2 * MIN_AHEAD;
+// engines (a few kB each): the newest, then the next ones WARM_STEP at a time. Nothing more is
+// started once another search has started; a search needing a period being opened waits for
+// that same opening.
+const WARM_PERIODS = 7;
+const WARM_STEP = 3;
 async function warmUp(ticket) {
   const info = await loadIndex();
   const keys = info.periods.slice(0, WARM_PERIODS).map((part) => part.key);
-  for (let at = 0; at < keys.length; at += at ? MIN_AHEAD : 1) {
+  for (let at = 0; at < keys.length; at += at ? WARM_STEP : 1) {
     if (ticket !== generation) return;
-    await Promise.all(keys.slice(at, at ? at + MIN_AHEAD : 1).map(openPeriod));
+    await Promise.all(keys.slice(at, at ? at + WARM_STEP : 1).map(openPeriod));
   }
 }
 
@@ -420,15 +420,19 @@ function listOf(results) {
 }
 
 // Period by period: `fetchPeriod(key)` gives one period's results in order. A period is
-// searched when its results are needed; once one came back short of a page, the next ones are
-// searched together (opening a period is mostly waiting for the network), as many as the
-// periods searched so far say are needed for the page, from MIN_AHEAD to MAX_AHEAD. `started`
-// may hold searches already under way, by key.
+// searched when its results are needed: as many are under way at once as the periods searched
+// so far say the page still needs (one at first, at most MAX_AHEAD). Pagefind's worker ranks
+// one search at a time, so a period searched and not needed delays the ones that are.
+// `started` may hold searches already under way, by key.
+// How many periods the next `wanted` results need, at `perPeriod` results a period so far.
+function periodsNeeded(wanted, perPeriod) {
+  return Math.min(MAX_AHEAD, Math.ceil(wanted / Math.max(perPeriod, 0.5)));
+}
+
 function periodByPeriod(keys, fetchPeriod, started = new Map()) {
   const queue = keys.slice();
   const pending = [];
   let buffer = [];
-  let ahead = 1;
   let searched = 0;
   let found = 0;
   return {
@@ -440,6 +444,7 @@ function periodByPeriod(keys, fetchPeriod, started = new Map()) {
     },
     async next(n) {
       while (buffer.length < n && (pending.length || queue.length)) {
+        const ahead = searched ? periodsNeeded(n - buffer.length, found / searched) : 1;
         while (pending.length < ahead && queue.length) {
           const key = queue.shift();
           pending.push(started.get(key) || fetchPeriod(key));
@@ -448,10 +453,6 @@ function periodByPeriod(keys, fetchPeriod, started = new Map()) {
         buffer = buffer.concat(results);
         searched += 1;
         found += results.length;
-        if (buffer.length < n) {
-          const perPeriod = Math.max(found / searched, 0.5);
-          ahead = Math.min(MAX_AHEAD, Math.max(MIN_AHEAD, Math.ceil((n - buffer.length) / perPeriod)));
-        }
       }
       return buffer.splice(0, n);
     },
@@ -515,23 +516,31 @@ async function searchResults(query, state) {
   } else {
     global = comparable && cost(guess.matches) <= RANKING_BUDGET;
     if (!global && guess.independent < RICH_SHARE * info.pages) {
-      // The words may rarely meet: the matches are counted first (a probe over the main
-      // bundles, which also tells the years without a match), while the first period in the
-      // order asked is searched, and the next ones together if it comes back short of a page,
-      // as period by period would (if the count says "at once", their results are dropped).
-      const [first, ...next] = periodKeys(null).slice(0, 1 + MIN_AHEAD);
+      // The words may rarely meet. The first period in the order asked is searched first: if it
+      // fills a page, the query matches plenty and is ranked period by period, counted once its
+      // results are shown (as a query of common words is). Otherwise the matches are counted
+      // (a probe over the main bundles, whose index files are fetched meanwhile; it also tells
+      // the years without a match) while the next periods the page needs are searched, as
+      // period by period would (if the count says "at once", their results are dropped). The
+      // probe comes after the first period: Pagefind's worker ranks one search at a time.
+      const [first, ...next] = periodKeys(null).slice(0, 1 + MAX_AHEAD);
       const search = (key) => {
         started.set(key, fetchPeriod(key));
         started.get(key).catch(() => {});
         return started.get(key);
       };
-      if (first) {
-        search(first).then((results) => { if (results.length < PAGE_SIZE) next.forEach(search); }, () => {});
+      const searching = first ? search(first).catch(() => []) : Promise.resolve([]);
+      const main = await loadMain();
+      main.preload(query.term, { filters: { nam: "-", ...filters, "_": "-" } }).catch(() => {});
+      const firstFound = (await searching).length;
+      if (firstFound < PAGE_SIZE) {
+        // None found there: the count alone tells where to look next (or to rank at once).
+        if (firstFound) next.slice(0, periodsNeeded(PAGE_SIZE - firstFound, firstFound)).forEach(search);
+        const told = matchCount(await probe(main, query.term, { nam: "-", ...filters }), filters);
+        total = told.total;
+        global = comparable && cost(told.matches) <= RANKING_BUDGET;
+        years = told.years;
       }
-      const told = matchCount(await probe(await loadMain(), query.term, { nam: "-", ...filters }), filters);
-      total = told.total;
-      global = comparable && cost(told.matches) <= RANKING_BUDGET;
-      years = told.years;
     }
   }
   if (global) {
