@@ -71,6 +71,12 @@ class GroupedGenerator(Generator):
     def extra_context(self) -> dict:
         return {}
 
+    def group_urls(self) -> dict[str, str]:
+        """Slug → address of each group with a page. For pages that only link to a group:
+        unlike the groups, the addresses do not change with every article a group gains
+        (cctp_incremental digests what a page reads)."""
+        return {slug: group.url for slug, group in self.by_slug.items() if group.articles and group.url}
+
     # --- the one pass -----------------------------------------------------------------
 
     def make_group(self, slug: str, name: str, info: Any) -> Group:

@@ -46,7 +46,7 @@ class ProvinceGenerator(GroupedGenerator):
             group.unit = g.unit(group.info.unit_2025)
             regions[group.info.region].append(group)
         self.context["province_by_slug"] = self.by_slug
-        return {"province_regions": list(regions.items())}
+        return {"province_regions": list(regions.items()), "province_urls": self.group_urls()}
 
 
     def write_group(self, write, template, group):

@@ -37,10 +37,7 @@ class UnitGenerator(GroupedGenerator):
         g = gazetteer()
         for group in self.groups:
             group.provinces = [g.province(name) for name in group.info.merged_from]
-        # The addresses alone, for pages that only link to a unit: unlike the groups, they do
-        # not change with every article a unit gains (cctp_incremental digests what a page reads).
-        unit_urls = {slug: group.url for slug, group in self.by_slug.items() if group.articles and group.url}
-        return {"unit_by_slug": self.by_slug, "unit_urls": unit_urls}
+        return {"unit_by_slug": self.by_slug, "unit_urls": self.group_urls()}
 
 
 def get_generators(pelican):
