@@ -1,0 +1,48 @@
+"""Pelican's quadratic scans replaced in plugins/cctp_fast_archives give Pelican's answers.
+(Whole builds with and without the plugin are compared in tests/test_fast_build.py.)"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pelican.utils
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+from cctp_fast_archives import process_translations  # noqa: E402
+
+STOCK = pelican.utils.process_translations
+
+
+def items(specs):
+    """Content-like items from (slug, lang, metadata) triples, in the order given."""
+    return [SimpleNamespace(slug=slug, lang=lang, metadata=meta, in_default_lang=lang == "vi",
+                            source_path=f"{slug}-{lang}-{i}.md", title=f"{i}")
+            for i, (slug, lang, meta) in enumerate(specs)]
+
+
+def answer(function, specs, translation_id):
+    content = items(specs)
+    index, translations = function(content, translation_id)
+    name = lambda item: item.title  # noqa: E731 - each item's position in `specs`
+    return ([name(i) for i in content], [name(i) for i in index], [name(i) for i in translations],
+            [[name(t) for t in getattr(i, "translations", [])] for i in content])
+
+
+CASES = {
+    "no translations": [("c", "vi", {}), ("a", "vi", {}), ("b", "vi", {})],
+    "a translation": [("c", "vi", {}), ("a", "en", {}), ("a", "vi", {}), ("b", "vi", {})],
+    "marked as a translation": [("b", "vi", {"translation": "true"}), ("a", "vi", {})],
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("translation_id", ["slug", ("slug", "lang"), None])
+def test_process_translations_answers_as_pelican(case, translation_id):
+    assert answer(process_translations, CASES[case], translation_id) == answer(STOCK, CASES[case], translation_id)
+
+
+def test_a_missing_id_is_pelican_error():
+    with pytest.raises(AttributeError, match="appear to be items without"):
+        process_translations(items(CASES["no translations"]), "nonexistent")
