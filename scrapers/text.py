@@ -1,8 +1,11 @@
 """Text normalisation shared by every stage: NFC, and a folding key for matching."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+from slugify import slugify
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # Old-style placement puts the tone on the second vowel of an open oa/oe/uy syllable
@@ -18,6 +21,13 @@ _NEW_STYLE = re.compile("(?:" + "|".join(_MOVE) + r")(?![^\W\d_])")
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+@functools.lru_cache(maxsize=None)
+def slug(text: str) -> str:
+    """python-slugify's slug of a name, label or code, kept: the build asks for the same few
+    thousand (authors, tags, document types, codes) once per article."""
+    return slugify(text)
 
 
 def fold(text: str) -> str:

@@ -5,9 +5,9 @@ Each article gets ``author_links`` and ``agency_link``: (name, url) pairs."""
 from __future__ import annotations
 
 from pelican import signals
-from slugify import slugify
 
 from cctp_listing import GroupedGenerator
+from scrapers.text import slug
 
 
 def _agency(article) -> str | None:
@@ -30,7 +30,7 @@ class AuthorGenerator(GroupedGenerator):
         agency = _agency(article)
         if agency:
             names.append(agency)
-        return [(slugify(n), n, "agency" if n == agency else "person") for n in names if slugify(n)]
+        return [(slug(n), n, "agency" if n == agency else "person") for n in names if slug(n)]
 
     def annotate(self, article, groups):
         urls = {g.name: g.url for g in groups}

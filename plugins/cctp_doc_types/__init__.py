@@ -6,10 +6,10 @@ slug stored in the front matter. Each article gets ``doc_type_url``.
 from __future__ import annotations
 
 from pelican import signals
-from slugify import slugify
 
 from cctp_listing import GroupedGenerator
 from scrapers.gazetteer import doc_types
+from scrapers.text import slug
 
 
 class DocTypeGenerator(GroupedGenerator):
@@ -23,11 +23,11 @@ class DocTypeGenerator(GroupedGenerator):
     }
 
     def known_groups(self):
-        return ((slugify(t["label"]), t["plural"], t) for t in doc_types().values())
+        return ((slug(t["label"]), t["plural"], t) for t in doc_types().values())
 
     def keys(self, article):
         kind = doc_types().get(article.metadata.get("doc_type"))
-        return [(slugify(kind["label"]), kind["plural"], kind)] if kind else []
+        return [(slug(kind["label"]), kind["plural"], kind)] if kind else []
 
     def annotate(self, article, groups):
         if groups:

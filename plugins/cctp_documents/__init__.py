@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
-from slugify import slugify
 
 from cctp_listing import GroupedGenerator
 from scrapers.gazetteer import load_json
-from scrapers.text import fold
+from scrapers.text import fold, slug
 
 CENTRAL = frozenset(json.loads((Path(__file__).parent / "central_issuers.json").read_text(encoding="utf-8"))["codes"])
 
@@ -51,7 +50,7 @@ def is_central(code: str) -> bool:
 
 
 def document_slug(code: str, date: str | None, scope: str | None = None) -> str:
-    return "-".join(filter(None, (slugify(code), date, scope)))
+    return "-".join(filter(None, (slug(code), date, scope)))
 
 
 class KeyDocuments:

@@ -9,7 +9,6 @@ on a five-step scale, and the legend for it.
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
 
 from pelican import signals

@@ -19,11 +19,10 @@ import re
 from itertools import chain
 
 from pelican import signals
-from slugify import slugify
 
 from scrapers.gazetteer import doc_types, gazetteer, topics
 from scrapers.index import codec_tables
-from scrapers.text import strip_diacritics
+from scrapers.text import slug, strip_diacritics
 
 # URL parameter → label, in the order the search page shows the filters.
 FILTERS = {
@@ -49,7 +48,7 @@ def fold_key(text: str) -> str:
 
 def doc_type_slug(label: str) -> str:
     # The same slug as the document-type pages (cctp_doc_types): one URL word per kind.
-    return slugify(label)
+    return slug(label)
 
 
 def article_filters(article) -> list[tuple[str, str]]:

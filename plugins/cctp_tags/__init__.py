@@ -6,9 +6,8 @@ import logging
 from itertools import chain
 
 from pelican import signals
-from slugify import slugify
 
-from scrapers.text import nfc
+from scrapers.text import nfc, slug
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +20,7 @@ def set_tag_slugs(generator) -> None:
         kept = []
         for tag in getattr(article, "tags", []):
             tag.name = nfc(tag.name)
-            tag.slug = slugify(tag.name)
+            tag.slug = slug(tag.name)
             if tag.slug:
                 kept.append(tag)
             else:
