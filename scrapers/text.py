@@ -1,4 +1,4 @@
-"""Text normalisation shared by every stage: NFC, and a folding key for matching."""
+"""Text normalisation shared by every stage: NFC, a folding key for matching, and slugs."""
 from __future__ import annotations
 
 import functools

@@ -419,16 +419,16 @@ function listOf(results) {
   };
 }
 
-// Period by period: `fetchPeriod(key)` gives one period's results in order. A period is
-// searched when its results are needed: as many are under way at once as the periods searched
-// so far say the page still needs (one at first, at most MAX_AHEAD). Pagefind's worker ranks
-// one search at a time, so a period searched and not needed delays the ones that are.
-// `started` may hold searches already under way, by key.
 // How many periods the next `wanted` results need, at `perPeriod` results a period so far.
 function periodsNeeded(wanted, perPeriod) {
   return Math.min(MAX_AHEAD, Math.ceil(wanted / Math.max(perPeriod, 0.5)));
 }
 
+// Period by period: `fetchPeriod(key)` gives one period's results in order. A period is
+// searched when its results are needed: as many are under way at once as the periods searched
+// so far say the page still needs (one at first, at most MAX_AHEAD). Pagefind's worker ranks
+// one search at a time, so a period searched and not needed delays the ones that are.
+// `started` may hold searches already under way, by key.
 function periodByPeriod(keys, fetchPeriod, started = new Map()) {
   const queue = keys.slice();
   const pending = [];
