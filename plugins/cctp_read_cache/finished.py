@@ -103,8 +103,10 @@ def code_stamp(settings: dict) -> str:
     roots = {os.path.realpath(p) for p in settings.get("PLUGIN_PATHS", [])}
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
-        if not path or "." in name or name == "__main__":
-            continue  # a top-level package stands for its modules; the entry point is not read
+        if not path or "." in name or name in ("__main__", "__mp_main__"):
+            # A top-level package stands for its modules; the entry point (which
+            # multiprocessing also lists as __mp_main__) is not read.
+            continue
         real = os.path.realpath(path)
         if any(real.startswith(prefix + os.sep) for prefix in installed) or "site-packages" in real:
             continue
