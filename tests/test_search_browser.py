@@ -445,11 +445,12 @@ def words_that_may_rarely_meet(info: dict, archive: list[dict], newest_fills_a_p
     period fill a first page (10) or not."""
     counts, pages, newest = info["common"]["words"], info["pages"], info["periods"][0]
     words = sorted(w for w in counts if w.isalpha())
+    vocabulary = [(a, {w.lower() for w in a["words"]}) for a in archive]
     for i, first in enumerate(words):
         for second in words[i + 1:]:
             if counts[first] * counts[second] >= 0.2 * pages * pages:
                 continue
-            matches = [a for a in archive if {first, second} <= {w.lower() for w in a["words"]}]
+            matches = [a for a, held in vocabulary if first in held and second in held]
             months = [str(a["date"])[:7] for a in matches]
             in_newest = sum(newest["from"] <= m <= newest["to"] for m in months)
             periods = {p["key"] for p in info["periods"] for m in months if p["from"] and p["from"] <= m <= p["to"]}

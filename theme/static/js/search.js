@@ -531,12 +531,14 @@ async function searchResults(query, state) {
       };
       const searching = first ? search(first).catch(() => []) : Promise.resolve([]);
       const main = await loadMain();
-      main.preload(query.term, { filters: { nam: "-", ...filters, "_": "-" } }).catch(() => {});
+      // What the probe below asks (probe adds the filter no page has).
+      const counting = { nam: "-", ...filters };
+      main.preload(query.term, { filters: { ...counting, "_": "-" } }).catch(() => {});
       const firstFound = (await searching).length;
       if (firstFound < PAGE_SIZE) {
         // None found there: the count alone tells where to look next (or to rank at once).
         if (firstFound) next.slice(0, periodsNeeded(PAGE_SIZE - firstFound, firstFound)).forEach(search);
-        const told = matchCount(await probe(main, query.term, { nam: "-", ...filters }), filters);
+        const told = matchCount(await probe(main, query.term, counting), filters);
         total = told.total;
         global = comparable && cost(told.matches) <= RANKING_BUDGET;
         years = told.years;
