@@ -6,14 +6,34 @@ article: listings, related items, navigation, feeds. Once every generator has fi
 context (``all_generators_finalized``), plugins no longer change slugs or metadata, so from
 then until the end of the build each answer is remembered on the object. The memo carries a
 per-build token, so a later build in the same process (``make serve``) starts afresh.
+
+Each of those computations, and Pelican's reading of every file, also asks for the source
+file's path relative to the content folder (two absolute paths and a relpath). The answer
+depends only on those strings and the working folder, so it is remembered for the life of the
+process (it took 3 of the ~20 CPU seconds of one new article at 10,000 articles, profiled).
 """
 from __future__ import annotations
+
+import os
 
 from pelican import signals
 from pelican.contents import Content
 
 _stock = Content.get_url_setting
+_stock_relative = Content.get_relative_source_path
 _build = {"token": None}
+_relative_memo: dict[tuple, str | None] = {}
+
+
+def get_relative_source_path(self, source_path: str | None = None) -> str | None:
+    path = source_path or self.source_path
+    if path is None:
+        return None
+    key = (os.getcwd(), self.settings["PATH"], path)
+    found = _relative_memo.get(key)
+    if found is None:
+        found = _relative_memo[key] = _stock_relative(self, path)
+    return found
 
 
 def get_url_setting(self, key: str) -> str:
@@ -39,5 +59,6 @@ def thaw(_pelican=None) -> None:
 
 def register() -> None:
     Content.get_url_setting = get_url_setting
+    Content.get_relative_source_path = get_relative_source_path
     signals.all_generators_finalized.connect(freeze)
     signals.finalized.connect(thaw)
