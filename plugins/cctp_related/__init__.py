@@ -11,7 +11,7 @@ Runs after cctp_documents (it needs ``cited_slugs``): list it later in PLUGINS.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from pelican import signals
 from pelican.generators import Generator
@@ -29,31 +29,37 @@ def group_keys(article) -> list[tuple[str, str]]:
     return list(dict.fromkeys(keys))
 
 
+def best(scores: dict[int, int], here: int, limit: int, size: int) -> list[int]:
+    """The `limit` best of `scores` (article place → score): highest score, then nearest to
+    `here`, then the first scored. One integer per candidate, so the comparisons stay in C."""
+    span = len(scores) + 1
+    keyed = [((score * (size + 1) - abs(other - here)) * span - order, other)
+             for order, (other, score) in enumerate(scores.items())]
+    return [other for _, other in heapq.nlargest(limit, keyed)]
+
+
 class RelatedGenerator(Generator):
     def generate_context(self) -> None:
         articles = self.context.get("articles", [])  # newest first
         limit = self.settings.get("RELATED_MAX", DEFAULTS["RELATED_MAX"])
         window = self.settings.get("RELATED_WINDOW", DEFAULTS["RELATED_WINDOW"])
-        groups: dict[tuple[str, str], list] = defaultdict(list)
-        places: dict[int, list[tuple[tuple[str, str], int]]] = {}
-        for article in articles:
+        # Articles by their place in the list (which is also how close in time they are).
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        places: list[list[tuple[int, list[int], int]]] = []
+        for here, article in enumerate(articles):
             mine = []
             for key in group_keys(article):
-                mine.append((key, len(groups[key])))
-                groups[key].append(article)
-            places[id(article)] = mine
-        rank = {id(a): i for i, a in enumerate(articles)}
-        by_id = {id(a): a for a in articles}
-        for article in articles:
-            scores: Counter = Counter()
-            for key, at in places[id(article)]:
                 members = groups[key]
+                mine.append((WEIGHTS[key[0]], members, len(members)))
+                members.append(here)
+            places.append(mine)
+        for here, article in enumerate(articles):
+            scores: dict[int, int] = {}
+            for weight, members, at in places[here]:
                 for other in members[max(0, at - window): at + window + 1]:
-                    if other is not article:
-                        scores[id(other)] += WEIGHTS[key[0]]
-            here = rank[id(article)]
-            best = heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -abs(rank[kv[0]] - here)))
-            article.related = [by_id[i] for i, _ in best]
+                    scores[other] = scores.get(other, 0) + weight
+            scores.pop(here, None)
+            article.related = [articles[i] for i in best(scores, here, limit, len(articles))]
         self.set_neighbours(articles)
 
     def set_neighbours(self, articles) -> None:
