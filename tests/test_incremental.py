@@ -85,6 +85,10 @@ def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, mo
     different = [name for name in scratch if incremental[name] != scratch[name]]
     assert not different, f"{len(different)} file(s) differ, e.g. {different[:5]}"
     assert "bai-viet/bai-moi-them-vao-kho/index.html" in incremental
+    # The deleted article's folder went with its page (and no other folder is left empty).
+    folders = lambda root: sorted(p.relative_to(root).as_posix() for p in root.rglob("*")  # noqa: E731
+                                  if p.is_dir() and not p.relative_to(root).as_posix().startswith("pagefind"))
+    assert folders(output) == folders(tmp_path / "scratch")
 
     # Unchanged tree: nothing runs, nothing is touched.
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}

@@ -532,23 +532,37 @@ def finish(pelican) -> None:
         return
     output = _state["output"]
     produced = set(_state["written"]) | _state["kept"]
+    listing = []
+    emptied = set()
     removed = 0
-    for rel in list(_walk(output)):
-        if rel in produced:
-            continue
+    for rel in _walk(output):
         path = os.path.join(output, rel)
         try:
-            if os.stat(path).st_mtime_ns >= _state["started"]:
-                continue  # written this build by other means (static files, plugins)
+            # Kept too: what was written this build by other means (static files, plugins).
+            if rel in produced or os.stat(path).st_mtime_ns >= _state["started"]:
+                listing.append(rel)
+                continue
             os.remove(path)
             removed += 1
+            emptied.add(os.path.dirname(path))
         except OSError:
             continue
-    for folder, dirs, files in os.walk(output, topdown=False):
-        if folder != output and not dirs and not files and not os.listdir(folder):
-            os.rmdir(folder)
+    # Only folders this clean-up emptied can have become empty: no second walk of the output.
+    for folder in sorted(emptied, key=len, reverse=True):
+        while folder.startswith(output + os.sep):
+            try:
+                os.rmdir(folder)  # fails when not empty (or gone already)
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+    # What is in the output now, for the sitemap (cctp_sitemap), which would walk it again.
+    pelican.output_files = listing
     files = {}
+    written = set(_state["written"])
     for rel in produced:
+        if rel not in written:  # kept: found as recorded when its call was skipped
+            files[rel] = _state["old_files"][rel]
+            continue
         try:
             st = os.stat(os.path.join(output, rel))
         except OSError:
