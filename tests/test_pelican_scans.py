@@ -1,7 +1,9 @@
-"""Pelican's quadratic scans replaced in plugins/cctp_fast_archives give Pelican's answers.
-(Whole builds with and without the plugin are compared in tests/test_fast_build.py.)"""
+"""Pelican's quadratic scans replaced in plugins/cctp_fast_archives, and the path and slug
+answers remembered in plugins/cctp_fast_urls, give Pelican's answers. (Whole builds with and
+without the build-speed plugins are compared in tests/test_fast_build.py.)"""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -10,6 +12,7 @@ import pelican.utils
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+import cctp_fast_urls  # noqa: E402
 from cctp_fast_archives import process_translations  # noqa: E402
 
 STOCK = pelican.utils.process_translations
@@ -46,3 +49,22 @@ def test_process_translations_answers_as_pelican(case, translation_id):
 def test_a_missing_id_is_pelican_error():
     with pytest.raises(AttributeError, match="appear to be items without"):
         process_translations(items(CASES["no translations"]), "nonexistent")
+
+
+@pytest.mark.parametrize("base", ["content", "./content/", "/srv/kho/content", "/"])
+@pytest.mark.parametrize("source", ["articles/2024/a.md", "{base}/articles/b.md", "{base}/../other/c.md",
+                                    "{base}//articles/./d.md", "/elsewhere/e.md", "", None])
+def test_relative_source_paths_as_pelican(base, source, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = SimpleNamespace(settings={"PATH": base}, source_path="articles/own.md")
+    path = source.format(base=os.path.abspath(base)) if source else source
+    assert (cctp_fast_urls.get_relative_source_path(content, path)
+            == cctp_fast_urls._stock_relative(content, path))
+
+
+@pytest.mark.parametrize("name", ["Đắk Lắk", "Nghị quyết 49-NQ/TW", "<b>Hoà</b> giải", "  C++ & Go  "])
+def test_slugs_as_pelican(name):
+    subs = [[r"[^\w\s-]", ""], (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")]
+    for args in ((), (subs,), (subs, True), (subs, False, True)):
+        assert cctp_fast_urls.slugify(name, *args) == cctp_fast_urls._stock_slugify(name, *args)
+        assert cctp_fast_urls.slugify(name, *args) == cctp_fast_urls._stock_slugify(name, *args)  # remembered

@@ -1,5 +1,7 @@
-"""The finished-article cache (plugins/cctp_read_cache/finished.py) is keyed on a stamp of the
-code that made the articles, the same whichever script started the build."""
+"""plugins/cctp_read_cache: the finished-article cache (finished.py) is keyed on a stamp of the
+code that made the articles, the same whichever script started the build; the reader cache
+keeps each file's entry on its own. (Whole builds from both caches are compared with builds
+without them in tests/test_fast_build.py.)"""
 from __future__ import annotations
 
 import sys
@@ -25,3 +27,46 @@ def test_the_stamp_leaves_out_the_script_that_started_the_build(monkeypatch, tmp
     assert finished.code_stamp(SETTINGS) == before
     monkeypatch.setitem(sys.modules, "project_module", entry)  # a module of the project counts
     assert finished.code_stamp(SETTINGS) != before
+
+
+def test_the_reader_cache_keeps_each_file_as_its_own_entry(monkeypatch, tmp_path):
+    """cctp_read_cache's reader cache: what a file was read into is served again while the
+    file is unchanged, with the live settings; a cache nothing was read into is not written
+    again; Pelican's own cache file from an older build is replaced."""
+    import os
+
+    import cctp_read_cache as plugin
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+    from pelican.urlwrappers import Tag
+
+    for name in ("has_cached_data", "get_cached_data", "cache_data", "save_cache"):
+        monkeypatch.setattr(Readers, name, getattr(plugin, name), raising=False)
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(tmp_path), "CACHE_PATH": str(tmp_path / "cache")})
+    read, unread = tmp_path / "doc.md", tmp_path / "other.md"
+    for path in (read, unread):
+        path.write_text("---\ntitle: Một\n---\nMột đoạn.\n", encoding="utf-8")
+    readers = Readers(settings, "ArticlesGenerator-Readers")
+    old = Path(readers._cache_path)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"")  # Pelican's own format, as an older build left it
+    readers.cache_data(str(read), ("<p>Một đoạn.</p>", {"tags": [Tag("hoà giải", settings)]}))
+    readers.save_cache()
+    assert not old.exists()
+
+    again = Readers(settings, "ArticlesGenerator-Readers")
+    content, metadata = again.get_cached_data(str(read))
+    assert content == "<p>Một đoạn.</p>"
+    assert metadata["tags"][0].name == "hoà giải" and metadata["tags"][0].settings is settings
+    assert again.has_cached_data(str(read)) and not again.has_cached_data(str(unread))
+    assert again.get_cached_data(str(unread), "không có") == "không có"
+    entries = Path(again._cache_path + "-entries")
+    written = entries.stat().st_mtime_ns
+    again.save_cache()
+    assert entries.stat().st_mtime_ns == written  # nothing was read into it
+
+    stamp = read.stat().st_mtime_ns + 5_000_000_000
+    os.utime(read, ns=(stamp, stamp))  # the file changed: it is read again
+    assert again.get_cached_data(str(read), "đọc lại") == "đọc lại"
+    assert not again.has_cached_data(str(read))

@@ -7,32 +7,49 @@ context (``all_generators_finalized``), plugins no longer change slugs or metada
 then until the end of the build each answer is remembered on the object. The memo carries a
 per-build token, so a later build in the same process (``make serve``) starts afresh.
 
-Each of those computations, and Pelican's reading of every file, also asks for the source
-file's path relative to the content folder (two absolute paths and a relpath). The answer
-depends only on those strings and the working folder, so it is remembered for the life of the
-process (it took 3 of the ~20 CPU seconds of one new article at 10,000 articles, profiled).
+Two answers they are made from are remembered for the life of the process, since they depend
+only on their inputs, and each article restored from the cache (cctp_read_cache) would compute
+them afresh (profiled at 10,000 articles, one new one: 3 and 1.2 of ~20 CPU seconds):
+
+- the source file's path relative to the content folder, found lexically when the path is a
+  plain absolute path inside it (Pelican makes two absolute paths and a relpath);
+- the slug of a category, tag or author name (each restored article has its own objects).
 """
 from __future__ import annotations
 
 import os
 
+import pelican.urlwrappers
 from pelican import signals
 from pelican.contents import Content
 
 _stock = Content.get_url_setting
 _stock_relative = Content.get_relative_source_path
+_stock_slugify = pelican.urlwrappers.slugify
 _build = {"token": None}
-_relative_memo: dict[tuple, str | None] = {}
+_base_memo: dict[tuple, str] = {}
+_slug_memo: dict[tuple, str] = {}
 
 
 def get_relative_source_path(self, source_path: str | None = None) -> str | None:
     path = source_path or self.source_path
     if path is None:
         return None
-    key = (os.getcwd(), self.settings["PATH"], path)
-    found = _relative_memo.get(key)
+    key = (os.getcwd(), self.settings["PATH"])
+    base = _base_memo.get(key)
+    if base is None:
+        base = _base_memo[key] = os.path.abspath(self.settings["PATH"]) + os.sep
+    if path.startswith(base) and os.path.isabs(path) and os.path.normpath(path) == path:
+        return path[len(base):].replace(os.sep, "/")
+    return _stock_relative(self, path)
+
+
+def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):
+    key = (value, tuple(tuple(pair) for pair in regex_subs), preserve_case, use_unicode)
+    found = _slug_memo.get(key)
     if found is None:
-        found = _relative_memo[key] = _stock_relative(self, path)
+        found = _slug_memo[key] = _stock_slugify(value, regex_subs=regex_subs, preserve_case=preserve_case,
+                                                 use_unicode=use_unicode)
     return found
 
 
@@ -60,5 +77,6 @@ def thaw(_pelican=None) -> None:
 def register() -> None:
     Content.get_url_setting = get_url_setting
     Content.get_relative_source_path = get_relative_source_path
+    pelican.urlwrappers.slugify = slugify
     signals.all_generators_finalized.connect(freeze)
     signals.finalized.connect(thaw)

@@ -518,12 +518,11 @@ def start(pelican) -> None:
 
 def _walk(output: str):
     for folder, dirs, files in os.walk(output):
-        rel = os.path.relpath(folder, output)
-        if rel == ".":
+        rel = folder[len(output) + 1:].replace(os.sep, "/")  # os.walk joins onto `output`
+        if not rel:
             dirs[:] = [d for d in dirs if d not in NOT_OURS]
-            rel = ""
         for f in files:
-            yield (rel + "/" + f if rel else f).replace(os.sep, "/")
+            yield rel + "/" + f if rel else f
 
 
 def finish(pelican) -> None:

@@ -41,7 +41,10 @@ class Pool:
         files = [os.path.abspath(os.path.join(generator.path, f))
                  for f in generator.get_files(generator.settings["ARTICLE_PATHS"],
                                               exclude=generator.settings["ARTICLE_EXCLUDES"])]
-        todo = [f for f in files if self.readers.get_cached_data(f, (None, None))[0] is None]
+        # cctp_read_cache answers without unpickling the entry.
+        cached = getattr(self.readers, "has_cached_data", None) or (
+            lambda f: self.readers.get_cached_data(f, (None, None))[0] is not None)
+        todo = [f for f in files if not cached(f)]
         slots = 2 * jobs - 1
         for i, path in enumerate(todo):
             slot = i % slots

@@ -69,6 +69,28 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
 
 
+def dumps(value, settings) -> bytes:
+    """`value` pickled with the live settings referred to, not copied."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, settings).dump(value)
+    return buffer.getvalue()
+
+
+def loads(blob: bytes, settings):
+    return _Unpickler(io.BytesIO(blob), settings).load()
+
+
+def load(path: Path, salt: str) -> dict | None:
+    """The entries written by write(path, (salt, entries)), or None (missing, unreadable or
+    written for another salt)."""
+    try:
+        with open(path, "rb") as fh:
+            found, entries = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return None
+    return entries if found == salt else None
+
+
 class _Keep(logging.Handler):
     """Records logged while one file is made into an article, as plain messages."""
 
@@ -147,18 +169,10 @@ class Memo:
         self.delta: dict = {}
         self.used: set = set()
         if settings.get("LOAD_CONTENT_CACHE"):
-            self.base = self._load(self.base_path)
-            self.delta = self._load(self.delta_path) if self.base else {}
+            self.base = load(self.base_path, self.salt) or {}
+            self.delta = (load(self.delta_path, self.salt) or {}) if self.base else {}
         self.base_size = len(self.base)
         self.changed = False
-
-    def _load(self, path: Path) -> dict:
-        try:
-            with open(path, "rb") as fh:
-                salt, entries = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-            return {}
-        return entries if salt == self.salt else {}
 
     def entry(self, path: str, stamp: tuple, cls):
         entry = self.delta.get(path) or self.base.get(path)
@@ -168,7 +182,7 @@ class Memo:
 
     def restore(self, path: str, entry, cls, context):
         try:
-            state = _Unpickler(io.BytesIO(entry[2]), self.settings).load()
+            state = loads(entry[2], self.settings)
         except Exception:  # noqa: BLE001 - e.g. a class that moved: make it again
             return None
         content = cls.__new__(cls)
@@ -182,14 +196,13 @@ class Memo:
 
     def keep(self, path: str, stamp: tuple, content, records: list) -> None:
         state = {k: v for k, v in vars(content).items() if k not in NOT_STATE}
-        buffer = io.BytesIO()
         try:
-            _Pickler(buffer, self.settings).dump(state)
+            blob = dumps(state, self.settings)
             pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - something pickle cannot take: never restored
             self.delta.pop(path, None)
             return
-        self.delta[path] = (stamp, type(content).__qualname__, buffer.getvalue(), records)
+        self.delta[path] = (stamp, type(content).__qualname__, blob, records)
         self.used.add(path)
         self.changed = True
 
@@ -198,14 +211,15 @@ class Memo:
             return
         if not self.base or len(self.delta) > REWRITE_SHARE * self.base_size:
             merged = {p: e for p, e in {**self.base, **self.delta}.items() if p in self.used}
-            _write(self.base_path, (self.salt, merged))
+            write(self.base_path, (self.salt, merged))
             self.delta_path.unlink(missing_ok=True)
         else:
-            _write(self.delta_path, (self.salt, self.delta))
+            write(self.delta_path, (self.salt, self.delta))
         self.changed = False
 
 
-def _write(path: Path, data) -> None:
+def write(path: Path, data) -> None:
+    """Written whole or not at all (a build may be stopped at any point)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
