@@ -176,8 +176,9 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     if old:  # from here on, a stopped build must not look finished (but may be resumed)
         _save(record, {**old, "output": None})
 
-    pelican = Path(sys.executable).parent / "pelican"
-    command = [str(pelican), str(content), "-s", str(settings), "-o", str(output), "--fatal", "errors",
+    # Pelican's command line, ending without freeing the build's objects one by one.
+    command = [sys.executable, "-m", "scrapers.pelican_run", str(content), "-s", str(settings), "-o", str(output),
+               "--fatal", "errors",
                "-e", f"INCREMENTAL_STATE={json.dumps(str(pages_record))}",
                f"INCREMENTAL_SALT={json.dumps(new_salt)}"]
     if old is None:

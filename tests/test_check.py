@@ -85,3 +85,24 @@ def test_draft_without_date_is_a_warning_not_an_error(content):
     assert result.returncode == 0 and "bài nháp" in result.stderr
     path.write_text(text.replace("status: draft", "status: published"), encoding="utf-8")
     assert check(content).returncode == 1
+
+
+def test_a_changed_file_is_checked_against_the_others_slugs_and_sources(content):
+    """What `cctp build` runs on the changed files only: a slug or source another article
+    already has is found whether that article quotes it or not, and a value that only
+    appears in another article's text is no repeat."""
+    from scrapers import check as rules
+
+    path = article(content)
+    meta = rules.check_file(path, False)[1]
+    others = [p for p in (content / "articles").rglob("*.md") if p != path]
+    text = others[0].read_text(encoding="utf-8")
+    others[0].write_text(text.replace("\n---\n", f"\n---\nXem bài {meta['slug']} và {meta['source']['url']}.\n", 1),
+                         encoding="utf-8")
+    assert rules._repeats(content, path, meta) == []
+    copy = path.with_name("ban-sao.md")
+    copy.write_text(path.read_text(encoding="utf-8").replace(f"slug: {meta['slug']}", f"slug: \"{meta['slug']}\""),
+                    encoding="utf-8")
+    found = rules._repeats(content, path, meta)
+    assert sorted(f.field for f in found) == ["slug", "source"]
+    assert all(str(copy) in f.message for f in found)

@@ -101,3 +101,26 @@ def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, mo
     assert build() == 0
     assert page.read_bytes() == scratch["bai-viet/bai-moi-them-vao-kho/index.html"]
     assert stats(state)["rendered"] == 1
+
+
+def test_the_build_child_ends_with_pelicans_status_and_log(tmp_path):
+    """scrapers/pelican_run (what `cctp build` runs Pelican with) leaves without Python's
+    clean-up, yet with Pelican's exit status and everything it logged."""
+    import subprocess
+    import sys
+
+    content = tmp_path / "content" / "articles"
+    content.mkdir(parents=True)
+    (content / "hong.md").write_text("---\ntitle: [chưa đóng\n---\nMột đoạn.\n", encoding="utf-8")
+    args = [str(tmp_path / "content"), "-s", str(site_build.ROOT / "pelicanconf.py"), "--fatal", "errors"]
+    ours = subprocess.run([sys.executable, "-m", "scrapers.pelican_run", *args, "-o", str(tmp_path / "a")],
+                          cwd=site_build.ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
+    stock = subprocess.run([sys.executable, "-m", "pelican", *args, "-o", str(tmp_path / "b")],
+                           cwd=site_build.ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
+    assert ours.returncode == stock.returncode == 1
+    assert "hong.md" in ours.stdout + ours.stderr and "Error parsing YAML" in ours.stdout + ours.stderr
+    (content / "hong.md").write_text("---\ntitle: Một bài\ndate: 2024-01-02\n---\nMột đoạn.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "scrapers.pelican_run", *args, "-o", str(tmp_path / "c")],
+                          cwd=site_build.ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and "Done: Processed 1 article" in done.stdout + done.stderr
+    assert (tmp_path / "c" / "index.html").is_file()
