@@ -123,8 +123,12 @@ def main() -> None:
           f"{os.cpu_count()} CPU, tải trước khi đo: {load()}")
 
     output = base / "output"
-    pelican = [str(PELICAN), str(content), "-s", str(ROOT / "publishconf.py"), "-o", str(output),
-               "--delete-output-directory", "--fatal", "errors"]
+    arguments = [str(content), "-s", str(ROOT / "publishconf.py"), "-o", str(output),
+                 "--delete-output-directory", "--fatal", "errors"]
+    # Ours as `cctp build` runs Pelican (scrapers/pelican_run: no spinner thread, no exit
+    # clean-up); the stock build with Pelican's own command.
+    pelican = [sys.executable, "-m", "scrapers.pelican_run", *arguments]
+    stock_pelican = [str(PELICAN), *arguments]
     env = {"CCTP_SITEURL": "https://example.org/cctp"}
     builds: dict[str, list[tuple[float, int, float]]] = {"fast": [], "warm": [], "stock": [], "hugo": [],
                                                          "jobs": []}
@@ -136,7 +140,7 @@ def main() -> None:
             builds["hugo"].append(run([hugo, "--quiet", "--source", str(site), "--destination",
                                        str(base / "hugo-public"), "--cleanDestinationDir"]))
         if args.stock:
-            builds["stock"].append(run(pelican, {**env, "CCTP_STOCK_BUILD": "1"}))
+            builds["stock"].append(run(stock_pelican, {**env, "CCTP_STOCK_BUILD": "1"}))
         # A full build reads every file (--ignore-cache); the next one, as `make build` on an
         # unchanged tree, reads them from the cache that the first one left.
         builds["fast"].append(run(pelican + ["--ignore-cache"], env))

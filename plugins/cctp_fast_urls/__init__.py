@@ -27,7 +27,7 @@ _stock = Content.get_url_setting
 _stock_relative = Content.get_relative_source_path
 _stock_slugify = pelican.urlwrappers.slugify
 _build = {"token": None}
-_base_memo: dict[tuple, str] = {}
+_base_memo: dict = {}
 _slug_memo: dict[tuple, str] = {}
 
 
@@ -35,7 +35,9 @@ def get_relative_source_path(self, source_path: str | None = None) -> str | None
     path = source_path or self.source_path
     if path is None:
         return None
-    key = (os.getcwd(), self.settings["PATH"])
+    key = self.settings["PATH"]  # Pelican makes it absolute; a relative one depends on the folder
+    if not os.path.isabs(key):
+        key = (os.getcwd(), key)
     base = _base_memo.get(key)
     if base is None:
         base = _base_memo[key] = os.path.abspath(self.settings["PATH"]) + os.sep
