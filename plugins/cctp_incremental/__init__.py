@@ -297,6 +297,33 @@ def _context_digest(context: dict, name: str) -> bytes:
     return digest
 
 
+_MISSING = object()
+
+
+def _shared_digest(context: dict, names: frozenset, kwargs: dict, parts: dict | None) -> bytes:
+    """The digest of what a template reads from the shared context (its variables the call
+    does not pass). Pages of one template read the same variables, whose values do not change
+    while pages are written: the digest is made once per template and set of passed names,
+    and used again while every value is still the same object. `parts` (debugging) gets each
+    variable's digest."""
+    passed = tuple(sorted(k for k in kwargs if k in names))
+    key = (id(context), id(names), passed)
+    memo = _state["shared_memo"]
+    found = memo.get(key)
+    if (parts is None and found is not None and found[0] is context and found[1] is names
+            and all(context.get(var, _MISSING) is value for var, value in found[2])):
+        return found[3]
+    read = [var for var in sorted(names) if var not in kwargs and not var.endswith(PAGE_SUFFIXES)]
+    h = hashlib.blake2b(digest_size=16)
+    for var in read:
+        digest = _context_digest(context, var)
+        h.update(f"\0{var}:".encode() + digest)
+        if parts is not None:
+            parts[var] = digest
+    memo[key] = (context, names, [(var, context.get(var, _MISSING)) for var in read], h.digest())
+    return memo[key][3]
+
+
 # --- what a template reads ------------------------------------------------------------------
 
 def _parse_template(env, name: str):
@@ -471,11 +498,7 @@ def write_file(self, name, template, context, relative_urls=False, paginated=Non
             if key in names:
                 parts[key] = _value_digest(kwargs[key])
                 h.update(f"\0{key}=".encode() + parts[key])
-        for var in sorted(names):
-            if var in kwargs or var.endswith(PAGE_SUFFIXES):
-                continue
-            parts[var] = _context_digest(context, var)
-            h.update(f"\0{var}:".encode() + parts[var])
+        h.update(_shared_digest(context, names, kwargs, parts if DEBUG else None))
         signature = h.digest()
         if DEBUG:
             _state["debug"][name] = parts
@@ -515,7 +538,7 @@ def start(pelican) -> None:
         return
     _state.update(on=True, path=Path(path), salt=str(settings.get("INCREMENTAL_SALT") or ""),
                   output=os.path.abspath(pelican.output_path), started=time.time_ns(),
-                  calls={}, debug={}, primed=False, groups={}, group_memo={}, shallow_memo={}, list_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, context_memo={}, templates={}, parsed={},
+                  calls={}, debug={}, primed=False, groups={}, group_memo={}, shallow_memo={}, list_memo={}, shared_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, context_memo={}, templates={}, parsed={},
                   skipped=0, rendered=0, old_calls={}, old_files={})
     # The record is kept by this process: rendering in forked workers (cctp_parallel_write)
     # would write files it never hears of.
