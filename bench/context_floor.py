@@ -54,8 +54,8 @@ def child(report: str, profile: str | None, argv: list[str]) -> None:
     marks: dict[str, float] = {}
     from pelican import main as pelican_main, signals
 
-    from scrapers.pelican_run import without_spinner
-    without_spinner()  # as `cctp build` runs Pelican
+    from scrapers.pelican_run import prepare
+    prepare()  # as `cctp build` runs Pelican
 
     def mark(name):
         def receiver(*_args, **_kwargs):
