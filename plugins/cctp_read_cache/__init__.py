@@ -12,9 +12,8 @@ Pelican keeps the cache as one pickle, loaded whole when a build starts and writ
 after it: at 10,000 articles 53 MB, 0.8 s to load and 0.9 s to write when one file was read,
 though most builds restore every unchanged article from the finished memo (finished.py)
 and never look in it. Here each file's entry is kept as its own pickled bytes: the cache is
-loaded (as bytes, a few hundredths of a second) only when a file is looked up, an entry is
-unpickled only when its file is read, and the cache is written only when a file was read
-into it.
+loaded (as bytes, no entry unpickled) only when a file is looked up, an entry is unpickled
+only when its file is read, and the cache is written only when a file was read into it.
 """
 from __future__ import annotations
 
