@@ -12,7 +12,7 @@
   and again (~1.6 s of 14.6 s of CPU for one new article at 10,000 articles). It is off
   until every generator's context is made; the objects alive then, which live until the end
   of the build, are moved out of its sight (`gc.freeze`) and it runs again for the pages.
-- At exit Python frees every object the build made, one by one: about 1 s of CPU after the
+- At exit Python frees every object the build made, one by one: 1–2 s of CPU after the
   last file was written. The build's files are closed by then and the log is flushed here,
   so the process ends without that clean-up (`os._exit`), with Pelican's exit status. A
   crash is left to Python, which prints it as usual.
