@@ -266,7 +266,8 @@ def _repeats(content: Path, path: Path, meta: dict) -> list[Finding]:
              for key, prefix, values in (("slug", "slug", wanted["slug"]), ("source", "(?:sha256|url)", wanted["source"]))
              if values}
     # A file can only repeat a value it holds: the bytes are searched for the values first,
-    # and only the few files holding one are decoded and matched (10,000 files in ~0.3 s).
+    # and only the few files holding one are decoded and matched (at 10,000 files the check of
+    # one changed file went from 2.4 to 0.6 s).
     needles = [value.encode("utf-8") for values in wanted.values() for value in values]
     out: list[Finding] = []
     for other in sorted((content / "articles").rglob("*.md")) if lines else []:
