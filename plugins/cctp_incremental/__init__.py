@@ -184,7 +184,8 @@ def _feed(h, value, stack: set, inner: bool) -> None:
         # only what they are is digested (their URLs follow from the slug and settings).
         h.update(f"W{t.__name__}:{value.name}\0{value.slug}".encode())
     elif _is_group(value):
-        _feed_group(h, value, stack, inner)
+        # Once per build: a group is on its own pages and in lists on many others.
+        h.update(_shallow_digest(value))
     elif isinstance(value, (dt.date, dt.time)):
         h.update(f"{t.__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}".encode())
     elif isinstance(value, (list, tuple)):
