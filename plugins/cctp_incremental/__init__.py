@@ -33,13 +33,11 @@ import logging
 import operator
 import os
 import pickle
-import sys
 import time
 from itertools import repeat
 from pathlib import Path
 
 from jinja2 import Environment, meta, nodes
-from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
@@ -115,32 +113,14 @@ class _Pickler(pickle.Pickler):
         self.dispatch_table = _state["dispatch"]
 
 
-# Values that cannot change in place: one still the same object as when the article was
-# kept holds what it held then.
-IMMUTABLE = frozenset({str, Markup, bytes, int, float, bool, type(None)})
-
-
 def _content_digest(content) -> bytes:
     memo = _state["memo"]
     key = id(content)
     found = memo.get(key)
     if found is not None and found[0] is content:
         return found[1]
-    own = vars(content)
-    data = {name: value for name, value in own.items() if name not in SKIP_ATTRS}
-    prefix = b""
-    kept = _state["as_kept"](content) if _state["as_kept"] else None
-    if kept is not None:
-        # Restored or just made by cctp_read_cache, whose pickled state was hashed then:
-        # that hash, the attributes' names (one may have been removed since) and what may
-        # differ from it (anything mutable, anything set or replaced since) are digested.
-        # The article body and most fields are strings kept as they were.
-        base, state = kept
-        prefix = base + "\0".join(sorted(data)).encode() + b"\1"
-        data = {name: value for name, value in data.items()
-                if not (type(value) in IMMUTABLE and state.get(name, _MISSING) is value)}
-    buffer = io.BytesIO(prefix)
-    buffer.seek(0, io.SEEK_END)
+    data = {name: value for name, value in vars(content).items() if name not in SKIP_ATTRS}
+    buffer = io.BytesIO()
     try:
         pickler = _Pickler(buffer)
         # No memo: the bytes must follow the values, not which of them happen to be one
@@ -330,7 +310,6 @@ def _context_digest(context: dict, name: str) -> bytes:
     return digest
 
 
-
 def _shared_digest(context: dict, names: frozenset, kwargs: dict, parts: dict | None) -> bytes:
     """The digest of what a template reads from the shared context (its variables the call
     does not pass). Pages of one template read the same variables, whose values do not change
@@ -490,8 +469,6 @@ def _before_first_write() -> None:
     objects, and a digest must not depend on which pages happened to be rendered first."""
     _state["primed"] = True
     _state["dispatch"] = _dispatch()
-    finished = sys.modules.get("cctp_read_cache.finished")  # when the finished articles are kept
-    _state["as_kept"] = getattr(finished, "as_kept", None)
     for value in (_state.get("context") or {}).values():
         if isinstance(value, (list, dict)):
             for item in (value.values() if isinstance(value, dict) else value):

@@ -31,7 +31,6 @@ import logging
 import os
 import pickle
 import sys
-import weakref
 from importlib import metadata
 from pathlib import Path
 
@@ -42,16 +41,6 @@ log = logging.getLogger(__name__)
 NOT_STATE = ("settings", "_context")
 REWRITE_SHARE = 0.2
 _salt: dict = {}  # id(settings) -> the code stamp of this build
-# Each article restored or just kept: the digest of its pickled state and that state.
-_kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def as_kept(content) -> tuple[bytes, dict] | None:
-    """(digest of the pickled state, the state as a dict of attribute values) of an article
-    this build restored or made and kept, or None. cctp_incremental digests only what
-    differs from it: the state's bytes were hashed once, and a value of an immutable type
-    that is still the same object holds what it held then."""
-    return _kept.get(content)
 
 
 class _Pickler(pickle.Pickler):
@@ -200,7 +189,6 @@ class Memo:
         content.__dict__.update(state)
         content.settings = self.settings
         content._context = context
-        _kept[content] = (hashlib.blake2b(entry[2], digest_size=16).digest(), state)
         self.used.add(path)
         for record in entry[3]:
             logging.getLogger(record.name).handle(record)
@@ -215,7 +203,6 @@ class Memo:
             self.delta.pop(path, None)
             return
         self.delta[path] = (stamp, type(content).__qualname__, blob, records)
-        _kept[content] = (hashlib.blake2b(blob, digest_size=16).digest(), state)
         self.used.add(path)
         self.changed = True
 
