@@ -6,7 +6,8 @@
   thread redraws it 12.5 times a second, even when the output is not a terminal, and takes
   Python's GIL from the build each time: at 10,000 articles one new article's build took
   about 3 s longer in wall time than its CPU time, and as long as its CPU time without it.
-  `cctp build` says what it does itself, so there is no spinner.
+  `cctp build` says what it does itself, so there is no spinner. (The fix for Pelican, a
+  spinner only on a terminal, is docs/upstream/pelican-status-only-on-terminal.patch.)
 - Python's cycle collector walks every object still alive each time the heap has grown by a
   quarter: while the articles and their context are made, that is the whole archive again
   and again. It is off until every generator's context is made; the objects alive then,
