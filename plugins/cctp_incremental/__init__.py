@@ -545,6 +545,10 @@ def start(pelican) -> None:
     path = settings.get("INCREMENTAL_STATE")
     _state.clear()
     _state["on"] = False
+    # Noting what a page reads costs every attribute lookup of every template: only in a
+    # build that keeps a record (a plain `pelican` run, a full bench build, has none).
+    Environment.getattr = env_getattr if path else _stock["getattr"]
+    Environment.getitem = env_getitem if path else _stock["getitem"]
     if not path:
         return
     _state.update(on=True, path=Path(path), salt=str(settings.get("INCREMENTAL_SALT") or ""),
@@ -638,8 +642,6 @@ def register() -> None:
     if not _stock:
         _stock.update(write_file=Writer.write_file, write_feed=Writer.write_feed, _open_w=Writer._open_w,
                       getattr=Environment.getattr, getitem=Environment.getitem)
-    Environment.getattr = env_getattr
-    Environment.getitem = env_getitem
     Writer.write_file = write_file
     Writer.write_feed = write_feed
     Writer._open_w = _open_w
