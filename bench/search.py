@@ -27,12 +27,12 @@ import argparse
 import functools
 import gzip
 import json
+import multiprocessing
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -98,6 +98,14 @@ class StaticHost(SimpleHTTPRequestHandler):
         self.end_headers()
         from io import BytesIO
         return BytesIO(body)
+
+
+def serve(output: Path, ready) -> None:
+    """The static host, in a process of its own as a real one is: in the bench's process its
+    threads shared the interpreter lock with Playwright's, which handles an event per request."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(output)))
+    ready.put(server.server_address[1])
+    server.serve_forever()
 
 
 def build(articles: int, work: Path, rebuild: bool, script: Path | None = None) -> Path:
@@ -275,9 +283,11 @@ def main() -> None:
 
     output = build(args.articles, args.work, args.rebuild, args.script)
     print(index_stats(output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/tim-kiem/"
+    spawn = multiprocessing.get_context("spawn")
+    ready = spawn.Queue()
+    host = spawn.Process(target=serve, args=(output, ready), daemon=True)
+    host.start()
+    url = f"http://127.0.0.1:{ready.get(timeout=60)}/tim-kiem/"
 
     runs, pages = [], []
     with sync_playwright() as playwright:
@@ -289,7 +299,7 @@ def main() -> None:
             session.close()
         cold = [first_query_bytes(browser, url, q) for q in (QUERIES[:1] if args.no_cold else QUERIES)]
         browser.close()
-    server.shutdown()
+    host.terminate()
 
     if args.trace:
         for done in runs[0][1:]:

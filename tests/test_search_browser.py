@@ -72,7 +72,9 @@ def archive(search_archive) -> list[dict]:
         page = BeautifulSoup((search_archive / "bai-viet" / meta["slug"] / "index.html").read_text(encoding="utf-8"),
                              "html.parser")
         indexed = page.select_one("h1").get_text(" ") + " " + page.select_one(".article__text").get_text(" ")
-        articles.append({**meta, "year": str(meta["date"])[:4], "words": folded_words(indexed)})
+        articles.append({**meta, "year": str(meta["date"])[:4], "words": folded_words(indexed),
+                         # Runs of letters and digits, as the index splits "5/3/2023" into three words.
+                         "tokens": set(re.findall(r"[a-z0-9]+", strip_diacritics(indexed).lower()))})
     return articles
 
 
@@ -212,6 +214,36 @@ def test_dien_bien_ranks_the_province_above_pho_bien(visit, search_url, archive)
     v.page.wait_for_function("document.querySelector('#tim-kiem').dataset.state === 'done'"
                              " && location.search.includes('tinh=dien-bien')")
     assert total(v) == count
+    v.check_clean()
+
+
+def year_named(archive: list[dict], words: list[str]) -> tuple[str, list[dict], list[dict]]:
+    """A year whose number is in several articles of that year and of other years, with
+    `words`: (year, the matches dated that year, the other matches). The one with the fewest
+    articles, so that its articles are far fewer than the query's matches."""
+    for year in sorted({a["year"] for a in archive}, key=lambda y: sum(a["year"] == y for a in archive)):
+        matches = [a for a in archive if year in a["tokens"] and all(w in a["tokens"] for w in words)]
+        dated = [a for a in matches if a["year"] == year]
+        if len(dated) >= 3 and len(matches) - len(dated) >= 3:
+            return year, dated, [a for a in matches if a["year"] != year]
+    raise AssertionError("no such year in the test archive")
+
+
+def test_a_year_named_in_the_query_lists_that_years_articles_first(visit, search_url, archive):
+    year, dated, others = year_named(archive, ["tu", "phap"])
+    v = visit(search_url)
+    open_search(v, search_url + "?q=" + quote_plus(f"tư pháp {year}"))
+    assert total(v) == len(dated) + len(others)
+    results = all_results(v, limit=1000)
+    assert Counter(r["title"] for r in results[:len(dated)]) == Counter(a["title"] for a in dated)
+    assert {r["Ngày"][-4:] for r in results[:len(dated)]} == {year}
+    assert year not in {r["Ngày"][-4:] for r in results[len(dated):]}
+    assert f"Bài năm {year} ({len(dated)}) được xếp trước." in v.page.inner_text(".search__summary")
+    # The button narrows to the year; the address says so.
+    v.page.get_by_role("button", name=f"Chỉ xem bài năm {year}").click()
+    v.page.wait_for_function("document.querySelector('#tim-kiem').dataset.state === 'done'"
+                             f" && location.search.includes('nam={year}')")
+    assert total(v) == len(dated)
     v.check_clean()
 
 
@@ -403,6 +435,12 @@ def test_no_serious_accessibility_violations_on_the_search_page(visit, search_ur
 # (docs/search.md, "Size and speed"). This archive is too small for that, so the same built
 # site is served with a ranking budget of zero: every query goes period by period.
 
+# Beside it, the same page with other budgets (tim-kiem-<budget>/): a query over its budget may
+# still rank the articles of a year it names at once.
+# Five a decade: the cost of ranking a year's articles is a fraction of the whole query's.
+BUDGETS = tuple(round(10 ** (3 + i / 5)) for i in range(16))
+
+
 @pytest.fixture(scope="session")
 def period_url(search_archive, tmp_path_factory):
     site = tmp_path_factory.mktemp("period-archive") / "output"
@@ -410,8 +448,11 @@ def period_url(search_archive, tmp_path_factory):
     page = site / "tim-kiem" / "index.html"
     html = page.read_text(encoding="utf-8")
     data = re.search(r'(<script type="application/json" id="du-lieu-tim-kiem">)(.*?)(</script>)', html, re.S)
-    patched = json.loads(data.group(2)) | {"ranking_budget": 0}
-    page.write_text(html.replace(data.group(2), json.dumps(patched, ensure_ascii=False)), encoding="utf-8")
+    for budget in (0, *BUDGETS):
+        patched = json.loads(data.group(2)) | {"ranking_budget": budget}
+        target = page if not budget else site / f"tim-kiem-{budget}" / "index.html"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(html.replace(data.group(2), json.dumps(patched, ensure_ascii=False)), encoding="utf-8")
     build_index(site, period_pages=40)  # several periods, as a large archive has
     with serve_under_sub_path(site, tmp_path_factory.mktemp("serve-period")) as url:
         yield url + "tim-kiem/"
@@ -474,6 +515,41 @@ def test_words_that_may_rarely_meet_are_found_period_by_period(visit, period_url
     assert Counter(r["title"] for r in results) == Counter(a["title"] for a in matches)
     order = [period_of(info["periods"], r["Ngày"]) for r in results]
     assert order == sorted(order) and len(set(order)) > 2
+    v.check_clean()
+
+
+def test_a_year_named_in_the_query_comes_first_period_by_period(visit, period_url, archive):
+    # The named year's articles first (its periods, or ranked at once under its filter when
+    # that is within the budget), then the other periods newest first: every match, once.
+    year, dated, others = year_named(archive, ["tu", "phap"])
+    v = visit(period_url)
+    address = "?q=" + quote_plus(f"tư pháp {year}")
+    requested: list[str] = []
+    v.page.on("request", lambda request: requested.append(request.url))
+    info = json.loads(v.page.goto(period_url.replace("tim-kiem/", "pagefind/shards.json")).text())
+    own_periods = {p["path"] for p in info["periods"] if p["from"] and p["from"][:4] == p["to"][:4] == year}
+    assert own_periods
+    ways = []  # (budget, ranked at once) of each budget checked
+    for budget in (0, *BUDGETS):
+        requested.clear()
+        open_search(v, period_url.replace("tim-kiem/", f"tim-kiem-{budget}/" if budget else "tim-kiem/") + address)
+        summary = v.page.inner_text(".search__summary")
+        assert "trong từng giai đoạn" in summary, budget  # not yet cheap enough for the whole query
+        # A period searched fetches its index chunks (one only opened in idle time does not).
+        at_once = not any(f"/pagefind/{path}index/" in url for url in requested for path in own_periods)
+        if ways and not at_once:
+            continue
+        ways.append((budget, at_once))
+        assert f"năm {year} trước, rồi giai đoạn mới nhất trước" in summary
+        results = all_results(v, limit=1000)
+        assert Counter(r["title"] for r in results) == Counter(a["title"] for a in dated + others), budget
+        assert {r["Ngày"][-4:] for r in results[:len(dated)]} == {year}
+        order = [period_of(info["periods"], r["Ngày"]) for r in results[len(dated):]]
+        assert order == sorted(order)
+        if at_once:
+            break
+    # Both ways were taken: the year's periods searched, then (a larger budget) the year ranked at once.
+    assert [way for _, way in ways] == [False, True], ways
     v.check_clean()
 
 

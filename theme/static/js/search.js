@@ -106,6 +106,11 @@ function spotProvinces(words) {
   return DATA.provinces.filter((p) => p.keys.some((key) => text.includes(` ${key} `)));
 }
 
+// Years named in a query ("quảng ninh 2023") that the archive has articles of.
+function spotYears(words) {
+  return [...new Set(words.filter((w) => /^\d{4}$/.test(w) && w in FILTER_VALUES.nam))];
+}
+
 /* --- State <-> form <-> URL ------------------------------------------------------------- */
 
 function readForm() {
@@ -236,6 +241,8 @@ function loadMain() {
 // with the period, whose pages carry its key as the PERIOD filter. The hub's WebAssembly is
 // fetched once for all periods. The engines of the periods used last are kept open.
 const PERIOD = "giai-doan";
+// In a list of periods: the year named in the query, ranked at once (searchResults).
+const YEAR_KEY = "nam";
 const OPEN_PERIODS = 8;
 // At most this many periods searched together (periodByPeriod).
 const MAX_AHEAD = 6;
@@ -271,7 +278,8 @@ function closeOldPeriods() {
 // What the query's words tell before any search, from the counts of common words (a word not
 // listed is in fewer pages than the listing's threshold; a word still being typed is a prefix,
 // counted as its most common completion): at most how many articles hold them all, how many
-// would if the words were independent, and the postings Pagefind would scan for each result.
+// would if the words were independent, the postings Pagefind would scan for each result, and
+// how many pages hold each word.
 function estimate(info, query) {
   const { words: counts, min } = info.common;
   const pagesWith = (word, i) => {
@@ -284,6 +292,7 @@ function estimate(info, query) {
   };
   const pages = query.words.map(pagesWith);
   return {
+    pages,
     matches: Math.min(...pages),
     independent: pages.reduce((n, p) => n * (p / info.pages), info.pages),
     postings: pages.reduce((a, b) => a + b, 0),
@@ -291,8 +300,9 @@ function estimate(info, query) {
 }
 
 // One search as the page ranks it: Pagefind's order, refined in tiers (not when sorted): the
-// articles of a province named in the query first, and within each tier those holding the
-// query's words side by side (most Vietnamese words are two or three syllables: "hoà giải" is
+// articles of a province named in the query first, then those of a year named in it (within a
+// period, all or none are: a period lies within one year), and within each tier those holding
+// the query's words side by side (most Vietnamese words are two or three syllables: "hoà giải" is
 // one word, "hoà … giải đoạn" is not). The tiers' searches run alongside the main one, so the
 // files each needs are fetched together.
 // Pagefind sorts a merged search by each page's place in its own bundle: a page of the recent
@@ -310,23 +320,27 @@ async function rankedSearch(pagefind, query, filters, sort) {
   const searching = pagefind.search(query.asked, sort ? { filters, sort } : { filters });
   const tiers = !sort && query.term;
   const provinces = tiers && !filters.tinh ? spotProvinces(query.words) : [];
+  const years = tiers && !filters.nam && !filters[PERIOD] ? spotYears(query.words) : [];
   // One province: its own filter, whose page list is short; several: the province filter.
   const inProvince = provinces.length === 1 ? { ...filters, [`${DATA.province_flag}${provinces[0].slug}`]: "1" }
     : { ...filters, tinh: { any: provinces.map((p) => p.slug) } };
-  const [main, local, phrase] = await Promise.all([
+  const [main, local, dated, phrase] = await Promise.all([
     searching,
     provinces.length ? pagefind.search(query.term, { filters: inProvince }) : null,
+    years.length ? pagefind.search(query.term, { filters: { ...filters, nam: { any: years } } }) : null,
     tiers && !query.phrase && query.words.length > 1 ? pagefind.search(`"${query.terms.join(" ")}"`, { filters }) : null,
   ]);
-  const ranked = { main, results: main.results, boosted: [], boostedCount: 0 };
+  const ranked = { main, results: main.results, boosted: [], boostedCount: 0, boostedYears: [], boostedYearsCount: 0 };
   const inTier = new Set(local ? local.results.map((r) => r.id) : []);
+  const inYear = new Set(dated ? dated.results.map((r) => r.id) : []);
   const together = new Map(phrase ? phrase.results.map((r) => [r.id, r]) : []);
-  if (!inTier.size && !together.size) return ranked;
-  const tier = (r) => (inTier.has(r.id) ? 0 : 2) + (together.has(r.id) ? 0 : 1);
+  if (!inTier.size && !inYear.size && !together.size) return ranked;
+  const tier = (r) => (inTier.has(r.id) ? 0 : 4) + (inYear.has(r.id) ? 0 : 2) + (together.has(r.id) ? 0 : 1);
   // Array.prototype.sort is stable: Pagefind's order is kept within a tier. A result found
   // side by side takes the phrase search's copy, whose excerpt shows the words together.
   ranked.results = main.results.slice().sort((a, b) => tier(a) - tier(b)).map((r) => together.get(r.id) || r);
   if (inTier.size) Object.assign(ranked, { boosted: provinces, boostedCount: inTier.size });
+  if (inYear.size) Object.assign(ranked, { boostedYears: years, boostedYearsCount: inYear.size });
   return ranked;
 }
 
@@ -471,18 +485,36 @@ async function searchResults(query, state) {
   const browsing = !query.term;
   const sort = SORTS[state.sort] || (browsing ? SORTS["moi-nhat"] : null);
   const provinces = !filters.tinh && !browsing ? spotProvinces(query.words) : [];
+  const namedYears = !filters.nam && !browsing && !sort ? spotYears(query.words) : [];
   const guess = browsing ? null : estimate(info, query);
   // Without words, every article holds the word searched: its postings are all the pages. A
   // sort compares each result with the list of all pages, about 20 times cheaper a step.
   const cost = (matches) => matches * (browsing ? info.pages : guess.postings) * info.scale
     + (sort ? matches * info.pages / 20 : 0);
+  // Ranked period by period, a year named in the query comes first: ranked at once over the
+  // main bundles under the year's filter when that is cheap (Pagefind scores only the pages a
+  // filter leaves, and the main engine is open already), else its periods are searched first.
+  // The year's matches are estimated as if the query's other words were spread over the years
+  // as the articles are (the year's own number is in most of its articles).
+  const yearOf = (month) => month.slice(0, 4);
+  const named = (part) => part.from && namedYears.some((y) => yearOf(part.from) <= y && y <= yearOf(part.to));
+  const yearPages = info.periods.filter(named).reduce((sum, part) => sum + part.pages, 0);
+  const otherWords = namedYears.length ? guess.pages.filter((_, i) => !namedYears.includes(query.words[i])) : [];
+  const yearMatches = Math.min(yearPages, ...otherWords.map((n) => n * yearPages / info.pages));
+  const yearAtOnce = namedYears.length > 0 && cost(yearMatches) <= RANKING_BUDGET;
+  // Periods with no other year are then left out; a period also holding other years leaves the named ones out.
+  const onlyNamed = (part) => named(part) && yearOf(part.from) === yearOf(part.to);
   let counted = null;
   let total = null;
   let years = null;
   let global;
   const fetchPeriod = async (key) => {
-    const pagefind = await openPeriod(key);
-    return (await rankedSearch(pagefind, query, { ...filters, [PERIOD]: key }, sort)).results;
+    if (key === YEAR_KEY) {
+      return (await rankedSearch(await loadMain(), query, { ...filters, nam: { any: namedYears } }, sort)).results;
+    }
+    const inPeriod = { ...filters, [PERIOD]: key };
+    if (yearAtOnce && named(info.periods.find((part) => part.key === key))) inPeriod.nam = { none: namedYears };
+    return (await rankedSearch(await openPeriod(key), query, inPeriod, sort)).results;
   };
   // The periods in the order searched, but those outside the year asked for, or whose years
   // have no match (`counts`: matches per year, when known).
@@ -493,8 +525,12 @@ async function searchResults(query, state) {
       if (filters.nam && (Number(filters.nam) < first || Number(filters.nam) > last)) return false;
       for (let year = first; year <= last; year += 1) if (!counts || (counts[year] || 0) > 0) return true;
       return false;
-    }).map((part) => part.key);
-    return sort && sort.date === "asc" ? keys.reverse() : keys;
+    });
+    const parts = !namedYears.length ? keys : yearAtOnce ? keys.filter((part) => !onlyNamed(part))
+      : [...keys.filter(named), ...keys.filter((part) => !named(part))];
+    const ordered = parts.map((part) => part.key);
+    if (yearAtOnce && (!counts || namedYears.some((y) => (counts[y] || 0) > 0))) ordered.unshift(YEAR_KEY);
+    return sort && sort.date === "asc" ? ordered.reverse() : ordered;
   };
   const started = new Map();
   // Pagefind sorts a merged search by each page's place in its own bundle, which cannot be
@@ -552,7 +588,7 @@ async function searchResults(query, state) {
   }
   const list = periodByPeriod(periodKeys(years), fetchPeriod, started);
   return { total, counted, list, byPeriod: !sort && !browsing, boosted: sort ? [] : provinces, boostedCount: null,
-           skipYears: (counts) => list.keep(periodKeys(counts)) };
+           boostedYears: namedYears, boostedYearsCount: null, skipYears: (counts) => list.keep(periodKeys(counts)) };
 }
 
 /* --- Rendering ----------------------------------------------------------------------------- */
@@ -595,8 +631,13 @@ function quoted(text) {
   return `“${text}”`;
 }
 
+// "năm 2023", "năm 2022, 2023"
+function yearNames(years) {
+  return `năm ${years.join(", ")}`;
+}
+
 function summary(view) {
-  const { query, state, total, boosted, boostedCount } = view;
+  const { query, state, total, boosted, boostedCount, boostedYears, boostedYearsCount } = view;
   const parts = [];
   const words = query.phrase ? query.raw.slice(1, -1).trim() : query.raw;
   const what = query.term ? ` cho ${query.phrase ? "cụm từ " : ""}${quoted(words)}` : "";
@@ -605,27 +646,44 @@ function summary(view) {
   if (total === null) parts.push(`Đang đếm số bài viết${what}${within}…`);
   else parts.push(total ? `Tìm thấy ${total} bài viết${what}${within}.` : `Không tìm thấy bài viết nào${what}${within}.`);
   if (view.byPeriod) {
-    parts.push("Truy vấn khớp rất nhiều bài nên kết quả được xếp theo mức liên quan trong từng giai đoạn, giai đoạn mới nhất trước"
+    const order = boostedYears.length ? `${yearNames(boostedYears)} trước, rồi giai đoạn mới nhất trước`
+      : "giai đoạn mới nhất trước";
+    parts.push(`Truy vấn khớp rất nhiều bài nên kết quả được xếp theo mức liên quan trong từng giai đoạn, ${order}`
       + (boosted.length ? `; trong mỗi giai đoạn, bài của ${boosted.map((p) => p.name).join(", ")} được xếp trước.` : "."));
-  } else if (boosted.length && boostedCount) {
-    parts.push(`Bài của ${boosted.map((p) => p.name).join(", ")} (${boostedCount}) được xếp trước.`);
+  } else {
+    const first = [];
+    if (boosted.length && boostedCount) first.push(`bài của ${boosted.map((p) => p.name).join(", ")} (${boostedCount})`);
+    if (boostedYears.length && boostedYearsCount) first.push(`bài ${yearNames(boostedYears)} (${boostedYearsCount})`);
+    if (first.length) {
+      const [lead, ...rest] = first;
+      parts.push(`B${lead.slice(1)} được xếp trước${rest.map((r) => `, rồi ${r}`).join("")}.`);
+    }
   }
   return parts.join(" ");
 }
 
+// A button narrowing the search to what a tier put first: one province, or one year.
+function narrowButton(label, filter, value) {
+  const narrow = element("button", "search__narrow", label);
+  narrow.type = "button";
+  narrow.addEventListener("click", () => {
+    const next = readForm();
+    next.filters[filter] = value;
+    writeForm(next);
+    run("push");
+  });
+  return narrow;
+}
+
 function renderStatus(view) {
   statusBox.replaceChildren(element("p", "search__summary", summary(view)));
-  const { query, state, total, boosted, boostedCount } = view;
-  if (boosted.length === 1 && (view.byPeriod || (boostedCount && boostedCount < total))) {
-    const narrow = element("button", "search__narrow", `Chỉ xem bài của ${boosted[0].name}`);
-    narrow.type = "button";
-    narrow.addEventListener("click", () => {
-      const next = readForm();
-      next.filters.tinh = boosted[0].slug;
-      writeForm(next);
-      run("push");
-    });
-    statusBox.append(narrow);
+  const { query, state, total, boosted, boostedCount, boostedYears, boostedYearsCount } = view;
+  const narrows = (count) => view.byPeriod || (count && count < total);
+  if (boosted.length === 1 && narrows(boostedCount)) {
+    statusBox.append(narrowButton(`Chỉ xem bài của ${boosted[0].name}`, "tinh", boosted[0].slug));
+  }
+  if (boostedYears.length === 1 && narrows(boostedYearsCount)) {
+    statusBox.append(narrowButton(`Chỉ xem bài ${yearNames(boostedYears)}`, "nam", boostedYears[0]));
   }
   if (total === 0) statusBox.append(noResultHelp(query, state));
 }
