@@ -156,6 +156,13 @@ def _feed(h, value, stack: set, inner: bool) -> None:
         data = value.encode("utf-8", "surrogatepass")
         h.update(b"s%d:" % len(data))
         h.update(data)
+    elif isinstance(value, str):
+        # Markup (a heading rendered once per listing) and other str subclasses: by their text
+        # and type (a template escapes str, not Markup). Their empty __slots__ left the generic
+        # branch below only the type's name.
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(f"s{t.__module__}.{t.__qualname__}:%d:".encode() % len(data))
+        h.update(data)
     elif isinstance(value, Content):
         h.update(b"C")
         h.update(_own(value) if inner else _content_digest(value))
