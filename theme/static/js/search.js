@@ -651,13 +651,11 @@ function summary(view) {
     parts.push(`Truy vấn khớp rất nhiều bài nên kết quả được xếp theo mức liên quan trong từng giai đoạn, ${order}`
       + (boosted.length ? `; trong mỗi giai đoạn, bài của ${boosted.map((p) => p.name).join(", ")} được xếp trước.` : "."));
   } else {
+    // "Bài của Quảng Ninh (12), rồi bài năm 2023 (40) được xếp trước."
     const first = [];
-    if (boosted.length && boostedCount) first.push(`bài của ${boosted.map((p) => p.name).join(", ")} (${boostedCount})`);
-    if (boostedYears.length && boostedYearsCount) first.push(`bài ${yearNames(boostedYears)} (${boostedYearsCount})`);
-    if (first.length) {
-      const [lead, ...rest] = first;
-      parts.push(`B${lead.slice(1)} được xếp trước${rest.map((r) => `, rồi ${r}`).join("")}.`);
-    }
+    if (boosted.length && boostedCount) first.push(`của ${boosted.map((p) => p.name).join(", ")} (${boostedCount})`);
+    if (boostedYears.length && boostedYearsCount) first.push(`${yearNames(boostedYears)} (${boostedYearsCount})`);
+    if (first.length) parts.push(`Bài ${first.join(", rồi bài ")} được xếp trước.`);
   }
   return parts.join(" ");
 }
