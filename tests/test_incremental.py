@@ -136,4 +136,3 @@ def test_text_values_count_by_their_text_whatever_their_type():
     digests = {_value_digest(value) for value in (Markup("Hòa giải"), Markup("Hoà giải"), "Hòa giải", "Hoà giải")}
     assert len(digests) == 4
     assert _value_digest(Markup("Hòa giải")) == _value_digest(Markup("Hòa giải"))
-

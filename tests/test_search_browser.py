@@ -435,9 +435,8 @@ def test_no_serious_accessibility_violations_on_the_search_page(visit, search_ur
 # (docs/search.md, "Size and speed"). This archive is too small for that, so the same built
 # site is served with a ranking budget of zero: every query goes period by period.
 
-# Beside it, the same page with other budgets (tim-kiem-<budget>/): a query over its budget may
-# still rank the articles of a year it names at once.
-# Five a decade: the cost of ranking a year's articles is a fraction of the whole query's.
+# Beside it, the same page with other budgets (tim-kiem-<budget>/), five a decade: a query over
+# its budget may still rank the articles of a year it names at once, a fraction of its cost.
 BUDGETS = tuple(round(10 ** (3 + i / 5)) for i in range(16))
 
 
