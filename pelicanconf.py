@@ -39,7 +39,8 @@ FAST_PLUGINS = [] if os.environ.get("CCTP_STOCK_BUILD") else [
     "cctp_parallel_write",
     "cctp_incremental",  # only under `cctp build`; after cctp_parallel_write (wraps its writer)
 ]
-# Processes rendering pages (cctp_parallel_write); same output for any number.
+# Processes rendering pages (cctp_parallel_write); same output for any number. `cctp build`
+# (make build) uses one per core unless CCTP_BUILD_JOBS says otherwise.
 BUILD_JOBS = int(os.environ.get("CCTP_BUILD_JOBS") or 1)
 # Each file's Markdown and front matter are read again only when the file changes
 # (cctp_read_cache keeps one cache per settings and reader code; `--ignore-cache` rereads all).

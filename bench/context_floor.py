@@ -77,8 +77,8 @@ def child(report: str, profile: str | None, argv: list[str]) -> None:
             return
         stock = module._before_first_write
 
-        def timed():
-            stock()
+        def timed(*args):
+            stock(*args)
             marks.setdefault("digests", _cpu())
         module._before_first_write = timed
         module._floor_wrapped = True

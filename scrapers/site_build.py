@@ -40,6 +40,8 @@ STATE_DIR = ROOT / ".cache" / "cctp-build"
 # Under the project root, what a build reads besides content/ (the salt). Caches and the
 # output are not inputs.
 SALT_PATHS = ("theme", "plugins", "scrapers")
+# Environment variables that change how a build runs, never what it writes.
+UNSALTED = ("CCTP_BUILD_JOBS",)
 SKIP_DIRS = {"__pycache__", ".pytest_cache", "node_modules"}
 # Output folders other steps write: the form editor (make admin-site) is not part of what a
 # site build leaves, so it neither makes a build necessary nor is it kept by one.
@@ -85,8 +87,27 @@ def salt(settings: Path) -> str:
     for top in SALT_PATHS:
         parts.append((top, sorted(_stat_tree(ROOT / top).items())))
     parts.append(sorted((d.metadata["Name"] or "", d.version) for d in metadata.distributions()))
-    parts.append(sorted((k, v) for k, v in os.environ.items() if k.startswith("CCTP_")))
+    # How many processes render changes how fast, never what (tests/test_incremental.py).
+    parts.append(sorted((k, v) for k, v in os.environ.items() if k.startswith("CCTP_") and k not in UNSALTED))
     return _digest(parts)
+
+
+# More processes than this add memory (each holds a copy-on-write view of the context) for
+# little: the articles' context is made by one process before they fork.
+MAX_JOBS = 4
+
+
+def build_jobs() -> int:
+    """How many processes render pages (cctp_parallel_write): CCTP_BUILD_JOBS, else one per
+    core this process may use, at most MAX_JOBS. On two idle cores, rendering every page of
+    10,000 articles took 10.7 s with two against 14.7 s with one (docs/build-speed.md)."""
+    asked = os.environ.get("CCTP_BUILD_JOBS", "").strip()
+    if asked:
+        try:
+            return max(1, int(asked))
+        except ValueError:
+            raise SystemExit(f"CCTP_BUILD_JOBS={asked!r}: cần một số nguyên (số tiến trình dựng trang)") from None
+    return max(1, min(MAX_JOBS, len(os.sched_getaffinity(0))))
 
 
 def state_path(settings: Path, output: Path, state_dir: Path = STATE_DIR) -> Path:
@@ -146,6 +167,7 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
           check: bool = True, quiet: bool = False, state_dir: Path = STATE_DIR) -> int:
     started = time.perf_counter()
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
+    jobs = build_jobs()
     record = state_path(settings, output, state_dir)
     pages_record = record.with_suffix(".pages")
     old = None if full else _load(record)
@@ -180,7 +202,7 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     command = [sys.executable, "-m", "scrapers.pelican_run", str(content), "-s", str(settings), "-o", str(output),
                "--fatal", "errors",
                "-e", f"INCREMENTAL_STATE={json.dumps(str(pages_record))}",
-               f"INCREMENTAL_SALT={json.dumps(new_salt)}"]
+               f"INCREMENTAL_SALT={json.dumps(new_salt)}", f"BUILD_JOBS={jobs}"]
     if old is None:
         pages_record.unlink(missing_ok=True)
         command += ["--delete-output-directory"]

@@ -56,9 +56,12 @@ def change(content: Path) -> None:
     articles[2].unlink()
 
 
-@pytest.mark.parametrize("settings", ["pelicanconf.py", "publishconf.py"])
-def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, monkeypatch):
+# With two processes (cctp_parallel_write) each signs and renders its share of the pages, and
+# the parent keeps the record of both.
+@pytest.mark.parametrize("settings,jobs", [("pelicanconf.py", 1), ("publishconf.py", 1), ("publishconf.py", 2)])
+def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, jobs, monkeypatch):
     monkeypatch.setenv("CCTP_SITEURL", "https://example.org/cctp")
+    monkeypatch.setenv("CCTP_BUILD_JOBS", str(jobs))
     settings_path = site_build.ROOT / settings
     content = tmp_path / "content"
     shutil.copytree(archive, content)
@@ -96,9 +99,11 @@ def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, mo
     assert build() == 0
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
 
-    # A page removed from output/ by hand is noticed and written again.
+    # A page removed from output/ by hand is noticed and written again, alone, whatever the
+    # number of processes, this build's or the last one's.
     page = output / "bai-viet" / "bai-moi-them-vao-kho" / "index.html"
     page.unlink()
+    monkeypatch.setenv("CCTP_BUILD_JOBS", str(3 - jobs))
     assert build() == 0
     assert page.read_bytes() == scratch["bai-viet/bai-moi-them-vao-kho/index.html"]
     assert stats(state)["rendered"] == 1
@@ -136,3 +141,19 @@ def test_text_values_count_by_their_text_whatever_their_type():
     digests = {_value_digest(value) for value in (Markup("Hòa giải"), Markup("Hoà giải"), "Hòa giải", "Hoà giải")}
     assert len(digests) == 4
     assert _value_digest(Markup("Hòa giải")) == _value_digest(Markup("Hòa giải"))
+
+
+def test_build_uses_a_process_per_core_unless_told(monkeypatch):
+    monkeypatch.delenv("CCTP_BUILD_JOBS", raising=False)
+    cores = len(os.sched_getaffinity(0))
+    assert site_build.build_jobs() == max(1, min(site_build.MAX_JOBS, cores))
+    monkeypatch.setenv("CCTP_BUILD_JOBS", "1")
+    assert site_build.build_jobs() == 1
+    monkeypatch.setenv("CCTP_BUILD_JOBS", "hai")
+    with pytest.raises(SystemExit, match="CCTP_BUILD_JOBS='hai'"):
+        site_build.build_jobs()
+    # How many processes render is not part of what a build is made from.
+    monkeypatch.setenv("CCTP_BUILD_JOBS", "1")
+    one = site_build.salt(site_build.ROOT / "pelicanconf.py")
+    monkeypatch.setenv("CCTP_BUILD_JOBS", "3")
+    assert site_build.salt(site_build.ROOT / "pelicanconf.py") == one

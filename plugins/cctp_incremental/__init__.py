@@ -37,6 +37,7 @@ import time
 from itertools import repeat
 from pathlib import Path
 
+import blinker
 from jinja2 import Environment, meta, nodes
 from pelican import signals
 from pelican.contents import Content
@@ -471,9 +472,11 @@ def remember_generators(generators) -> None:
     _state["context"] = generators[0].context if generators else {}
 
 
-def _before_first_write() -> None:
-    """Digest every article and page before any is rendered: rendering adds memos to some
-    objects, and a digest must not depend on which pages happened to be rendered first."""
+def _before_first_write(owns) -> None:
+    """Digest every article and page this process writes before any is rendered: rendering
+    adds memos to some objects, and a digest must not depend on which pages happened to be
+    rendered first. (A page's own article is the only one digested whole: others count by
+    their source file.)"""
     _state["primed"] = True
     _state["dispatch"] = _dispatch()
     for value in (_state.get("context") or {}).values():
@@ -484,8 +487,17 @@ def _before_first_write() -> None:
     for generator in _state.get("generators", []):
         for name in CONTENT_LISTS:
             for content in getattr(generator, name, None) or []:
-                if isinstance(content, Content):
+                if isinstance(content, Content) and (owns is None or owns(content.save_as)):
                     _content_digest(content)
+
+
+def _mine(writer, name) -> bool:
+    """Whether this process renders file `name`: with cctp_parallel_write, each of N processes
+    signs and renders its share (and digests the articles whose pages are in it)."""
+    owns = getattr(writer, "owns", None)
+    if not _state["primed"]:
+        _before_first_write(owns)
+    return owns is None or owns(name)
 
 
 def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -496,8 +508,8 @@ def write_file(self, name, template, context, relative_urls=False, paginated=Non
                                     override_output=override_output, url=url, **kwargs)
     if not _state["on"] or not name:
         return render()
-    if not _state["primed"]:
-        _before_first_write()
+    if not _mine(self, name):
+        return None
     names = _template_names(template.environment, template.name)
     signature = None
     if names is not None:
@@ -529,8 +541,8 @@ def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
         return _stock["write_feed"](self, elements, context, path, url, feed_type, override_output, feed_title)
     if not _state["on"] or not path:
         return render()
-    if not _state["primed"]:
-        _before_first_write()
+    if not _mine(self, path):
+        return None
     h = hashlib.blake2b(digest_size=20)
     h.update(repr((_state["salt"], "feed", path, url, feed_type, override_output, feed_title)).encode())
     h.update(_value_digest(list(elements[: self.settings["FEED_MAX_ITEMS"]])))
@@ -562,9 +574,6 @@ def start(pelican) -> None:
                   output=os.path.abspath(pelican.output_path), started=time.time_ns(),
                   calls={}, debug={}, primed=False, groups={}, group_memo={}, shallow_memo={}, list_memo={}, shared_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, own_items={}, context_memo={}, templates={}, parsed={},
                   skipped=0, rendered=0, old_calls={}, old_files={})
-    # The record is kept by this process: rendering in forked workers (cctp_parallel_write)
-    # would write files it never hears of.
-    settings["BUILD_JOBS"] = 1
     try:
         with open(path, "rb") as fh:
             old = pickle.load(fh)
@@ -643,6 +652,30 @@ def finish(pelican) -> None:
     _state["on"] = False
 
 
+# What a worker of cctp_parallel_write did, handed to the parent for the record. Workers are
+# forked at the first write, when nothing is counted yet: their counts add up.
+WORKER_FIELDS = ("calls", "debug", "written", "kept", "skipped", "rendered")
+
+
+def worker_done(_pelican):
+    return {name: _state[name] for name in WORKER_FIELDS} if _state.get("on") else None
+
+
+def workers_joined(_pelican, results):
+    if not _state.get("on"):
+        return
+    for result in results:
+        mine = result.get(__name__)
+        if not mine:
+            continue
+        _state["calls"].update(mine["calls"])
+        _state["debug"].update(mine["debug"])
+        _state["written"].extend(mine["written"])
+        _state["kept"].update(mine["kept"])
+        _state["skipped"] += mine["skipped"]
+        _state["rendered"] += mine["rendered"]
+
+
 def register() -> None:
     # Pelican registers plugins again for every instance (`make serve` rebuilds): the stock
     # methods are taken once, or each wrapper would end up calling itself.
@@ -654,4 +687,8 @@ def register() -> None:
     Writer._open_w = _open_w
     signals.initialized.connect(start)
     signals.all_generators_finalized.connect(remember_generators)
+    # cctp_parallel_write's signals, by name: this plugin works without it.
+    blinker.signal("cctp_parallel_write.worker_done").connect(worker_done)
+    blinker.signal("cctp_parallel_write.workers_joined").connect(workers_joined)
+    # After cctp_parallel_write's (earlier in PLUGINS), which joins the workers first.
     signals.finalized.connect(finish)

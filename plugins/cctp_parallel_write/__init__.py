@@ -9,38 +9,50 @@ each file has exactly one writer, the same one on every build, and Pelican's ove
 first process. The workers end at `finalized`; the parent waits for them before the other
 `finalized` handlers (sitemap, robots.txt), which read what is on disk, and fails the build
 if any worker failed. Off (one process) unless asked for: the output is the same either way.
+
+Other plugins take part through `Writer.owns(name)` (whether this process writes that file)
+and two signals: WORKER_DONE is sent in each worker at `finalized`, and what its receivers
+return is handed, per worker, to WORKERS_JOINED's receivers in the parent
+(`results=[{module: value}, …]`). cctp_incremental keeps its record that way.
 """
 from __future__ import annotations
 
 import logging
 import os
+import pickle
+import shutil
+import tempfile
 import zlib
 
+from blinker import signal
 from pelican import signals
 from pelican.generators import StaticGenerator
 from pelican.writers import Writer
 
 log = logging.getLogger(__name__)
 
-_state = {"jobs": 1, "worker": 0, "children": []}
-_stock = {"write_file": Writer.write_file, "write_feed": Writer.write_feed,
-          "static": StaticGenerator.generate_output}
+WORKER_DONE = signal("cctp_parallel_write.worker_done")
+WORKERS_JOINED = signal("cctp_parallel_write.workers_joined")
+
+_state = {"jobs": 1, "worker": 0, "children": [], "results": None}
+_stock: dict = {}
 
 
-def _mine(name) -> bool:
+def owns(self, name) -> bool:
+    """Whether this process writes file `name`."""
     if _state["jobs"] <= 1 or not name:
         return True
     return zlib.crc32(str(name).encode()) % _state["jobs"] == _state["worker"]
 
 
 def write_file(self, name, *args, **kwargs):
-    if _mine(name):
+    if owns(self, name):
         return _stock["write_file"](self, name, *args, **kwargs)
     return None
 
 
 def write_feed(self, elements, context, path=None, *args, **kwargs):
-    if path is None or _mine(path):
+    if path is None or owns(self, path):
         return _stock["write_feed"](self, elements, context, path, *args, **kwargs)
     return None
 
@@ -53,9 +65,10 @@ def static_output(self, writer):
 def fork_workers(pelican):
     """get_writer: the last moment before pages are written. Provides no writer itself."""
     jobs = int(pelican.settings.get("BUILD_JOBS") or 1)
-    _state.update(jobs=jobs, worker=0, children=[])
+    _state.update(jobs=jobs, worker=0, children=[], results=None)
     if jobs <= 1:
         return None
+    _state["results"] = tempfile.mkdtemp(prefix="cctp-workers-")
     for worker in range(1, jobs):
         pid = os.fork()
         if pid == 0:
@@ -65,25 +78,45 @@ def fork_workers(pelican):
     return None
 
 
-def join_workers(_pelican):
+def _result_path(worker: int) -> str:
+    return os.path.join(_state["results"], f"worker-{worker}.pickle")
+
+
+def join_workers(pelican):
     if _state["jobs"] <= 1:
         return
     if _state["worker"]:
+        results = {receiver.__module__: value for receiver, value in WORKER_DONE.send(pelican)}
+        path = _result_path(_state["worker"])
+        with open(path + ".tmp", "wb") as fh:
+            pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(path + ".tmp", path)
         logging.shutdown()
         os._exit(0)
-    failed = []
-    for pid in _state["children"]:
+    failed, results = [], []
+    for worker, pid in enumerate(_state["children"], start=1):
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status):
             failed.append(pid)
+            continue
+        with open(_result_path(worker), "rb") as fh:
+            results.append(pickle.load(fh))
+    shutil.rmtree(_state["results"], ignore_errors=True)
     _state.update(jobs=1, children=[])
     if failed:
         raise RuntimeError(f"cctp_parallel_write: {len(failed)} worker(s) failed")
+    WORKERS_JOINED.send(pelican, results=results)
 
 
 def register() -> None:
+    # Pelican registers plugins again for every instance (`make serve` rebuilds): the stock
+    # methods are taken once, or each wrapper would end up calling itself.
+    if not _stock:
+        _stock.update(write_file=Writer.write_file, write_feed=Writer.write_feed,
+                      static=StaticGenerator.generate_output)
     Writer.write_file = write_file
     Writer.write_feed = write_feed
+    Writer.owns = owns
     StaticGenerator.generate_output = static_output
     signals.get_writer.connect(fork_workers)
     signals.finalized.connect(join_workers)
