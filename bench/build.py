@@ -3,8 +3,10 @@
     python bench/build.py --articles 10000 [--repeat 3] [--vs-hugo] [--stock] [--jobs 2] [--keep DIR]
 
 Generates N articles with bench/corpus.py, then builds them in turn, --repeat times each:
-our build as `make publish` runs it (publishconf.py: every page and the Atom feeds), reading
-every file (--ignore-cache) and then again from the reader cache as on an unchanged tree, with
+our build as `make publish` runs it (publishconf.py: every page and the Atom feeds) in one
+process, reading every file (--ignore-cache) and then again from the reader cache as on an
+unchanged tree; the full build again with --jobs processes (by default one per core, as
+`cctp build` renders, so that row is what `make build` takes on this machine); with
 --stock also without the build-speed plugins (CCTP_STOCK_BUILD=1, docs/build-speed.md), and
 with --vs-hugo the same Markdown files with Hugo and a minimal layout set doing comparable
 work (article pages; paginated home, section, taxonomy and term pages for tags, provinces,
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import generate  # noqa: E402
 from bench.site import PELICAN, mb, run  # noqa: E402
+from scrapers.site_build import build_jobs  # noqa: E402
 
 TAXONOMIES = {"tag": "tags", "province": "province", "topic": "topics", "doc_type": "doc_type", "author": "authors"}
 
@@ -107,7 +110,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--vs-hugo", action="store_true", help="build the same corpus with Hugo too")
     parser.add_argument("--stock", action="store_true", help="also build without the build-speed plugins")
-    parser.add_argument("--jobs", type=int, default=1, help="also a full build with CCTP_BUILD_JOBS=JOBS")
+    parser.add_argument("--jobs", type=int, default=build_jobs(),
+                        help="also a full build with CCTP_BUILD_JOBS=JOBS (default: as `cctp build`, one per core)")
     parser.add_argument("--no-index", action="store_true", help="skip the Pagefind index")
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temporary folder)")
     args = parser.parse_args()
@@ -129,7 +133,7 @@ def main() -> None:
     # clean-up); the stock build with Pelican's own command.
     pelican = [sys.executable, "-m", "scrapers.pelican_run", *arguments]
     stock_pelican = [str(PELICAN), *arguments]
-    env = {"CCTP_SITEURL": "https://example.org/cctp"}
+    env = {"CCTP_SITEURL": "https://example.org/cctp", "CCTP_BUILD_JOBS": "1"}
     builds: dict[str, list[tuple[float, int, float]]] = {"fast": [], "warm": [], "stock": [], "hugo": [],
                                                          "jobs": []}
     indexes = []
