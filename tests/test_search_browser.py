@@ -508,7 +508,21 @@ def test_words_that_may_rarely_meet_are_found_period_by_period(visit, period_url
     open_search(v, period_url)
     info = json.loads(v.page.evaluate("fetch('../pagefind/shards.json').then(r => r.text())"))
     query, matches = words_that_may_rarely_meet(info, archive, newest_fills_a_page)
+    # What the session fetched until the results were shown ("shown" marks the moment).
+    requested: list[str] = []
+    v.context.on("request", lambda request: requested.append(request.url))
+    v.page.expose_function("noteShown", lambda: requested.append("shown"))
+    v.page.evaluate("""document.querySelector('#tim-kiem').addEventListener(
+        'tim-kiem:ket-qua', () => window.noteShown(), {once: true})""")
     ask(v, query)
+    if newest_fills_a_page:
+        # The session's first query: the main bundles' index files (which only count it, after
+        # the results are shown) are not fetched before them: on a slow link the results come
+        # first. (Pagefind's script, the same for every bundle, is taken from the first.)
+        before = [url.split("/pagefind/")[-1] for url in requested[:requested.index("shown")]]
+        assert any(url.startswith("giai-doan/") for url in before)
+        main = [url for url in before if url.startswith("chinh/") and not url.endswith(".js")]
+        assert main == [], main
     assert total(v) == len(matches)
     results = all_results(v, limit=1000)
     assert Counter(r["title"] for r in results) == Counter(a["title"] for a in matches)

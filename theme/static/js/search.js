@@ -566,14 +566,18 @@ async function searchResults(query, state) {
         return started.get(key);
       };
       const searching = first ? search(first).catch(() => []) : Promise.resolve([]);
-      const main = await loadMain();
       // What the probe below asks (probe adds the filter no page has).
       const counting = { nam: "-", ...filters };
-      main.preload(query.term, { filters: { ...counting, "_": "-" } }).catch(() => {});
+      const preload = (main) => main.preload(query.term, { filters: { ...counting, "_": "-" } }).catch(() => {});
+      // The main bundles' files (their page list alone is 100 kB at 10,000 articles) are fetched
+      // alongside only once they are open: a session's first query would otherwise share a slow
+      // link between its results and a count that may not be needed before they are shown.
+      if (mainEngine) preload(await loadMain());
       const firstFound = (await searching).length;
       if (firstFound < PAGE_SIZE) {
         // None found there: the count alone tells where to look next (or to rank at once).
         if (firstFound) next.slice(0, periodsNeeded(PAGE_SIZE - firstFound, firstFound)).forEach(search);
+        const main = await loadMain();
         const told = matchCount(await probe(main, query.term, counting), filters);
         total = told.total;
         global = comparable && cost(told.matches) <= RANKING_BUDGET;
