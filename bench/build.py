@@ -3,7 +3,9 @@
     python bench/build.py --articles 10000 [--repeat 3] [--vs-hugo] [--stock] [--jobs 2] [--keep DIR]
 
 Generates N articles with bench/corpus.py, then builds them in turn, --repeat times each:
-our build as `make publish` runs it (publishconf.py: every page and the Atom feeds) in one
+our build as `make publish` runs it with no record of an earlier build (publishconf.py:
+every page and the Atom feeds rendered into the output the previous run left, and what it
+does not produce removed at the end, as Hugo's --cleanDestinationDir does) in one
 process, reading every file (--ignore-cache) and then again from the reader cache as on an
 unchanged tree; the full build again with --jobs processes (by default one per core, as
 `cctp build` renders, so that row is what `make build` takes on this machine); with
@@ -21,6 +23,7 @@ system, which Hugo spreads over every core) are printed too.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -127,12 +130,21 @@ def main() -> None:
           f"{os.cpu_count()} CPU, tải trước khi đo: {load()}")
 
     output = base / "output"
-    arguments = [str(content), "-s", str(ROOT / "publishconf.py"), "-o", str(output),
-                 "--delete-output-directory", "--fatal", "errors"]
-    # Ours as `cctp build` runs Pelican (scrapers/pelican_run: no spinner thread, no exit
-    # clean-up); the stock build with Pelican's own command.
-    pelican = [sys.executable, "-m", "scrapers.pelican_run", *arguments]
-    stock_pelican = [str(PELICAN), *arguments]
+    arguments = [str(content), "-s", str(ROOT / "publishconf.py"), "-o", str(output), "--fatal", "errors"]
+    # Ours as `cctp build` runs Pelican with no record of an earlier build (scrapers/pelican_run:
+    # no spinner thread, no exit clean-up): every page rendered into the output as the last
+    # run left it, what the build does not produce removed at its end (as Hugo's
+    # --cleanDestinationDir does), a record made for the next build. The stock build with
+    # Pelican's own command, which has no such clean-up: it empties the output first.
+    record = base / "record.pages"
+    pelican = [sys.executable, "-m", "scrapers.pelican_run", *arguments,
+               "-e", f"INCREMENTAL_STATE={json.dumps(str(record))}", 'INCREMENTAL_SALT="bench"',
+               "DELETE_OUTPUT_DIRECTORY=false"]
+    stock_pelican = [str(PELICAN), *arguments, "--delete-output-directory"]
+
+    def ours(command, env):
+        record.unlink(missing_ok=True)  # no record: every page is rendered
+        return run(command, env)
     env = {"CCTP_SITEURL": "https://example.org/cctp", "CCTP_BUILD_JOBS": "1"}
     builds: dict[str, list[tuple[float, int, float]]] = {"fast": [], "warm": [], "stock": [], "hugo": [],
                                                          "jobs": []}
@@ -147,10 +159,10 @@ def main() -> None:
             builds["stock"].append(run(stock_pelican, {**env, "CCTP_STOCK_BUILD": "1"}))
         # A full build reads every file (--ignore-cache); the next one, as `make build` on an
         # unchanged tree, reads them from the cache that the first one left.
-        builds["fast"].append(run(pelican + ["--ignore-cache"], env))
-        builds["warm"].append(run(pelican, env))
+        builds["fast"].append(ours(pelican + ["--ignore-cache"], env))
+        builds["warm"].append(ours(pelican, env))
         if args.jobs > 1:
-            builds["jobs"].append(run(pelican + ["--ignore-cache"], {**env, "CCTP_BUILD_JOBS": str(args.jobs)}))
+            builds["jobs"].append(ours(pelican + ["--ignore-cache"], {**env, "CCTP_BUILD_JOBS": str(args.jobs)}))
         if not args.no_index:
             indexes.append(run([sys.executable, "-m", "scrapers.index", str(output)]))
 

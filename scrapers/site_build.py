@@ -15,7 +15,10 @@ for Pelican's reader cache: a touched file costs a build, never a wrong one.
   cctp_incremental plugin (pages whose inputs did not change are not rendered, files no
   longer produced are removed; a new salt renders every page), then the search index
   (`python -m scrapers.index`).
-- With no record of a previous build (or --full) output/ is emptied first, as
+- With no record of a previous build every page is rendered into output/ as it is, and
+  what the build did not produce is removed at its end (the same files as emptying it
+  first, which took 3 s of a 20 s build at 10,000 articles: deleting 17,000 files and
+  folders one by one). With --full output/ is emptied first, as
   `pelican --delete-output-directory` does.
 
 The record lives in .cache/cctp-build/, one per output folder and settings file; it is
@@ -190,7 +193,8 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     elif old:
         say("Giao diện, plugin, cấu hình hoặc dữ liệu đã đổi: dựng lại mọi trang.")
     else:
-        say("Chưa có bản dựng trước (hoặc --full): dựng toàn bộ vào thư mục trống.")
+        say("Dựng lại toàn bộ vào thư mục trống (--full)." if full else
+            "Chưa có bản dựng trước: dựng mọi trang, rồi xoá tệp cũ không còn dùng.")
 
     if check and _check(content, changed) != 0:
         say("Có lỗi trong content/: sửa rồi chạy lại (không dựng trang).")
@@ -205,9 +209,7 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
                f"INCREMENTAL_SALT={json.dumps(new_salt)}", f"BUILD_JOBS={jobs}"]
     if old is None:
         pages_record.unlink(missing_ok=True)
-        command += ["--delete-output-directory"]
-    else:
-        command += ["DELETE_OUTPUT_DIRECTORY=false"]
+    command += ["--delete-output-directory"] if full else ["DELETE_OUTPUT_DIRECTORY=false"]
     done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL if quiet else None)
     if done.returncode != 0:
         return done.returncode

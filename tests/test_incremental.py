@@ -94,6 +94,17 @@ def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, jo
                                   if p.is_dir() and not p.relative_to(root).as_posix().startswith("pagefind"))
     assert folders(output) == folders(tmp_path / "scratch")
 
+    # Without a record (lost, or never made for this output/) every page is rendered into the
+    # output as it is, and what the build does not produce goes at its end.
+    shutil.rmtree(state)
+    stale = output / "bai-viet" / "bai-da-bo" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("cũ", encoding="utf-8")
+    assert build() == 0
+    assert stats(state)["skipped"] == 0
+    assert files(output) == scratch
+    assert folders(output) == folders(tmp_path / "scratch")
+
     # Unchanged tree: nothing runs, nothing is touched.
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
     assert build() == 0
