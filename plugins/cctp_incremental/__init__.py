@@ -59,12 +59,12 @@ DEEP_ATTRS = ("articles", "sections")
 
 _state: dict = {"on": False}
 _MISSING = object()
-
-
-class _NO_GROUP:  # noqa: N801 - a type nothing is an instance of
-    pass
 DEBUG = bool(os.environ.get("CCTP_INCREMENTAL_DEBUG"))
 _stock = {}
+
+
+class _NO_GROUP:  # noqa: N801 - a type nothing is an instance of: no browse groups to note
+    pass
 
 
 # --- digests ------------------------------------------------------------------------------
@@ -666,7 +666,7 @@ def finish(pelican) -> None:
 
 
 # What a worker of cctp_parallel_write did, handed to the parent for the record. Workers are
-# forked at the first write, when nothing is counted yet: their counts add up.
+# forked just before the first write, when nothing is counted yet: their counts add up.
 WORKER_FIELDS = ("calls", "debug", "written", "kept", "skipped", "rendered")
 
 

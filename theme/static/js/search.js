@@ -568,11 +568,10 @@ async function searchResults(query, state) {
       const searching = first ? search(first).catch(() => []) : Promise.resolve([]);
       // What the probe below asks (probe adds the filter no page has).
       const counting = { nam: "-", ...filters };
-      const preload = (main) => main.preload(query.term, { filters: { ...counting, "_": "-" } }).catch(() => {});
       // The main bundles' files (their page list alone is 100 kB at 10,000 articles) are fetched
       // alongside only once they are open: a session's first query would otherwise share a slow
       // link between its results and a count that may not be needed before they are shown.
-      if (mainEngine) preload(await loadMain());
+      if (mainEngine) (await loadMain()).preload(query.term, { filters: { ...counting, "_": "-" } }).catch(() => {});
       const firstFound = (await searching).length;
       if (firstFound < PAGE_SIZE) {
         // None found there: the count alone tells where to look next (or to rank at once).
