@@ -6,14 +6,15 @@ reader cache does not already hold, in Pelican's order, and sends the results ba
 pipe. The main process reads the rest itself and turns every result into an article as
 before, in the same order, so plugins, the reader cache and everything after see exactly
 what one process would produce. The main process reads fewer files than each worker (a
-quarter with two processes, none with four): it also builds the Content objects and runs the
+quarter with two processes, none from three on): it also builds the Content objects and runs the
 plugins on them.
 
 What a worker logs while reading a file is sent with the result and logged by the main
 process when it takes that file, so messages come once, in order, through its handlers. A
 worker that fails on a file (or dies) sends nothing usable for it: the main process then
-reads that file itself, so errors are reported as without this plugin. Off
-(one process) unless asked for, like cctp_parallel_write, which shares the setting.
+reads that file itself, so errors are reported as without this plugin. One process
+unless asked for (`cctp build` asks for one per core), like cctp_parallel_write, which
+shares the setting.
 """
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ each file has exactly one writer, the same one on every build, and Pelican's ove
 (which concern one file name) still hold within it. Copying static files is left to the
 first process. The workers end at `finalized`; the parent waits for them before the other
 `finalized` handlers (sitemap, robots.txt), which read what is on disk, and fails the build
-if any worker failed. Off (one process) unless asked for: the output is the same either way.
+if any worker failed. One process unless asked for (`cctp build` asks for one per core): the
+output is the same either way.
 
 Other plugins take part through `Writer.owns(name)` (whether this process writes that file)
 and two signals: WORKER_DONE is sent in each worker at `finalized`, and what its receivers
