@@ -1,0 +1,57 @@
+"""How cctp_parallel_write deals pages to processes (the bytes are compared in test_fast_build)."""
+from __future__ import annotations
+
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+import cctp_parallel_write as pw  # noqa: E402
+
+ARTICLES = [f"bai-viet/bai-{n:05d}/index.html" for n in range(6000)]
+OTHERS = ([f"tinh/tinh-{n}/index.html" for n in range(63)]
+          + [f"tinh/tinh-{n}/trang/{p}/index.html" for n in range(63) for p in range(1, 30)]
+          + [f"nam/{y}/index.html" for y in range(2005, 2027)] + ["index.html", "feeds/all.atom.xml"])
+
+
+def owners(jobs: int) -> dict[str, list[int]]:
+    pw._articles.clear()
+    pw._articles.update(ARTICLES)
+    pw._deal(jobs)
+    found = {}
+    try:
+        for worker in range(jobs):
+            pw._state.update(jobs=jobs, worker=worker)
+            for name in ARTICLES + OTHERS:
+                if pw.owns(None, name):
+                    found.setdefault(name, []).append(worker)
+    finally:
+        pw._state.update(jobs=1, worker=0)
+        pw._articles.clear()
+    return found
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 4, 8])
+def test_every_page_has_exactly_one_writer(jobs):
+    found = owners(jobs)
+    assert all(len(found.get(name, [])) == 1 for name in ARTICLES + OTHERS)
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 4])
+def test_listings_go_to_few_processes_and_articles_even_out_the_work(jobs):
+    found = owners(jobs)
+    listers = {found[name][0] for name in OTHERS}
+    # A listed article's entry is rendered once per process writing listings: as few as can.
+    assert len(listers) == math.ceil(pw.LISTING_SHARE * jobs)
+    articles = Counter(found[name][0] for name in ARTICLES)
+    work = {w: articles[w] / len(ARTICLES) * (1 - pw.LISTING_SHARE) for w in range(jobs)}
+    for w in listers:
+        work[w] += pw.LISTING_SHARE / len(listers)
+    assert all(abs(share - 1 / jobs) < 0.02 for share in work.values()), work
+
+
+def test_one_process_writes_everything():
+    assert pw.owns(None, ARTICLES[0]) and pw.owns(None, OTHERS[0])
