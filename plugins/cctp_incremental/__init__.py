@@ -575,6 +575,8 @@ def _open_w(self, filename, encoding, override=False):
 def start(pelican) -> None:
     settings = pelican.settings
     path = settings.get("INCREMENTAL_STATE")
+    if _state.get("listing"):
+        _state["listing"].close()
     _state.clear()
     _state["on"] = False
     # Noting what a page reads costs every attribute lookup of every template: only in a
@@ -598,6 +600,7 @@ def start(pelican) -> None:
             _state["templates"] = old.get("templates", {})
     except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError):
         pass  # no usable record: every page is rendered
+    _state["listing"] = _Listing(_state["output"])
 
 
 def _walk(output: str):
@@ -609,16 +612,63 @@ def _walk(output: str):
             yield rel + "/" + f if rel else f
 
 
+class _Listing:
+    """The output's files as the build found them, listed by a child process while the build
+    reads: on a disk whose caches are cold, listing 17,000 files in as many folders took
+    about 1 s at the end of a 10,000-article build, and none of it needs the build."""
+
+    def __init__(self, output: str) -> None:
+        self.pid = None
+        if not hasattr(os, "fork") or not os.path.isdir(output):
+            return
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    out.write("\0".join(_walk(output)).encode("utf-8", "surrogateescape"))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.pid, self.read_end = pid, read_end
+
+    def files(self) -> list[str] | None:
+        """The list, or None when it could not be made (then the caller walks)."""
+        if self.pid is None:
+            return None
+        with os.fdopen(self.read_end, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if os.waitstatus_to_exitcode(status):
+            return None
+        return data.decode("utf-8", "surrogateescape").split("\0") if data else []
+
+    def close(self) -> None:
+        """For a build that ended before its clean-up (`make serve` goes on to the next)."""
+        if self.pid is not None:
+            os.close(self.read_end)  # the child's write fails, and it ends
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+
 def finish(pelican) -> None:
     """finalized: remove what this build did not produce, then save the record."""
     if not _state.get("on"):
         return
     output = _state["output"]
     produced = set(_state["written"]) | _state["kept"]
-    listing = []
+    found = _state["listing"].files()
+    if found is None:
+        found = list(_walk(output))
+    # A file the listing did not find was made during this build: produced, or kept below.
+    listing = list(produced.difference(found))
     emptied = set()
     removed = 0
-    for rel in _walk(output):
+    for rel in found:
         path = os.path.join(output, rel)
         try:
             # Kept too: what was written this build by other means (static files, plugins).
