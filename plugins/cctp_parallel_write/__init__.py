@@ -82,12 +82,14 @@ def owns(self, name) -> bool:
     return bisect.bisect_right(_plan["edges"], point) == _state["worker"]
 
 
-def remember_articles(generators) -> None:
-    """all_generators_finalized: file names are final."""
-    _articles.clear()
-    for generator in generators:
-        for name in CONTENT_LISTS:
-            _articles.update(article.save_as for article in getattr(generator, name, None) or [])
+def remember_generators(generators) -> None:
+    _state["generators"] = list(generators)
+
+
+def _article_pages() -> set:
+    """The file names of article pages (at the fork, when cctp_fast_urls remembers them)."""
+    return {article.save_as for generator in _state.pop("generators", [])
+            for name in CONTENT_LISTS for article in getattr(generator, name, None) or []}
 
 
 def write_file(self, name, *args, **kwargs):
@@ -113,6 +115,8 @@ def fork_workers(pelican):
     _state.update(jobs=jobs, worker=0, children=[], results=None)
     if jobs <= 1:
         return None
+    _articles.clear()
+    _articles.update(_article_pages())
     _deal(jobs)
     _state["results"] = tempfile.mkdtemp(prefix="cctp-workers-")
     for worker in range(1, jobs):
@@ -164,6 +168,6 @@ def register() -> None:
     Writer.write_feed = write_feed
     Writer.owns = owns
     StaticGenerator.generate_output = static_output
-    signals.all_generators_finalized.connect(remember_articles)
+    signals.all_generators_finalized.connect(remember_generators)
     signals.get_writer.connect(fork_workers)
     signals.finalized.connect(join_workers)
