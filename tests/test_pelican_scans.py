@@ -1,17 +1,21 @@
-"""Pelican's quadratic scans replaced in plugins/cctp_fast_archives, and the path and slug
-answers remembered in plugins/cctp_fast_urls, give Pelican's answers. (Whole builds with and
+"""Pelican's quadratic scans replaced in plugins/cctp_fast_archives, the path and slug
+answers remembered in plugins/cctp_fast_urls, and the summaries cut in plugins/cctp_fast_summary
+give Pelican's answers. (Whole builds with and
 without the build-speed plugins are compared in tests/test_fast_build.py.)"""
 from __future__ import annotations
 
 import os
+import random
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import markdown
 import pelican.utils
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+import cctp_fast_summary  # noqa: E402
 import cctp_fast_urls  # noqa: E402
 from cctp_fast_archives import process_translations  # noqa: E402
 
@@ -68,3 +72,40 @@ def test_slugs_as_pelican(name):
     for args in ((), (subs,), (subs, True), (subs, False, True)):
         assert cctp_fast_urls.slugify(name, *args) == cctp_fast_urls._stock_slugify(name, *args)
         assert cctp_fast_urls.slugify(name, *args) == cctp_fast_urls._stock_slugify(name, *args)  # remembered
+
+
+# Pieces of HTML as Markdown and editors write it: Vietnamese, English and CJK words, words
+# with apostrophes and hyphens, entities inside and between words, tags that open, close,
+# close themselves or are never closed, comments, line breaks.
+PIECES = ["Hội nghị", "cải cách", "tư pháp", "Đắk Lắk", "49-NQ/TW", "don't", "well-known", "2025",
+          "法院", "한국", "ひらがな", "𠀀𠀁", "ａｂ", "x法y", " ", " ", "  ", "\n", "\n\n", ", ", ". ", " — ", "(", ")", "'", "-", "…",
+          "&amp;", "&eacute;", "&#8212;", "&#x2014;", "&mdash;", "&nbsp;", "&bogus;", "&#xZZ;",
+          "<p>", "</p>", "<em>", "</em>", "<strong>", "</strong>", '<a href="/a?b=1&amp;c=2">', "</a>",
+          "<br>", "<br/>", "<br />", "<img src='x.png' alt=\"a > b\">", "<ul>", "<li>", "</li>",
+          "</ul>", "<h2 id=\"x\">", "</h2>", "<p/>", "<!-- ghi chú -->", "</span>", "<table>", "<td>"]
+
+
+def _truncate(fast: bool, html, words):
+    truncator = cctp_fast_summary._HTMLWordTruncator
+    before = truncator.handle_data, truncator._word_regex
+    stock = cctp_fast_summary._stock
+    truncator.handle_data, truncator._word_regex = (
+        (cctp_fast_summary.handle_data, cctp_fast_summary.WORD) if fast else (stock["handle_data"], stock["word"]))
+    try:
+        return pelican.utils.truncate_html_words(html, words, "…")
+    finally:
+        truncator.handle_data, truncator._word_regex = before
+
+
+def test_summaries_are_cut_as_pelican_cuts_them():
+    rng = random.Random(49)
+    cctp_fast_summary.register()
+    for _ in range(3000):
+        html = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 80)))
+        for words in (1, 2, 3, 7, 20, 50):
+            assert _truncate(True, html, words) == _truncate(False, html, words), (html, words)
+    for path in sorted((Path(__file__).resolve().parent.parent / "content").rglob("*.md"))[:20]:
+        text = markdown.markdown(path.read_text(encoding="utf-8").split("\n---\n", 1)[-1],
+                                 extensions=["extra", "sane_lists"])
+        for words in (5, 50, 200):
+            assert _truncate(True, text, words) == _truncate(False, text, words)
