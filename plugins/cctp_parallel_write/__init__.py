@@ -6,8 +6,8 @@ before writing; every process runs the same generate_output calls, but a page or
 rendered only by the process that its file name falls to (by a CRC of the name: listings and
 feeds to as few processes as can take them, article pages spread to even out the work;
 `_deal`), so each file has exactly one writer, the same one on every build with as many
-processes, and Pelican's overwrite rules (which concern one file name) still hold within it. Copying static files is left to the
-first process. The workers end at `finalized`; the parent waits for them before the other
+processes, and Pelican's overwrite rules (which concern one file name) still hold within it.
+Copying static files is left to the first process. The workers end at `finalized`; the parent waits for them before the other
 `finalized` handlers (sitemap, robots.txt), which read what is on disk, and fails the build
 if any worker failed. One process unless asked for (`cctp build` asks for one per core): the
 output is the same either way.
@@ -86,9 +86,9 @@ def remember_generators(generators) -> None:
     _state["generators"] = list(generators)
 
 
-def _article_pages() -> set:
+def _article_pages(generators) -> set:
     """The file names of article pages (at the fork, when cctp_fast_urls remembers them)."""
-    return {article.save_as for generator in _state.pop("generators", [])
+    return {article.save_as for generator in generators
             for name in CONTENT_LISTS for article in getattr(generator, name, None) or []}
 
 
@@ -113,10 +113,11 @@ def fork_workers(pelican):
     """get_writer: the last moment before pages are written. Provides no writer itself."""
     jobs = int(pelican.settings.get("BUILD_JOBS") or 1)
     _state.update(jobs=jobs, worker=0, children=[], results=None)
+    generators = _state.pop("generators", [])
     if jobs <= 1:
         return None
     _articles.clear()
-    _articles.update(_article_pages())
+    _articles.update(_article_pages(generators))
     _deal(jobs)
     _state["results"] = tempfile.mkdtemp(prefix="cctp-workers-")
     for worker in range(1, jobs):
