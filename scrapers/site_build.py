@@ -35,6 +35,7 @@ import pickle
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -132,8 +133,8 @@ def _save(path: Path, state: dict) -> None:
     os.replace(tmp, path)
 
 
-def _listing(output: Path) -> dict[str, list[int]]:
-    return {k: list(v) for k, v in _stat_tree(output, NOT_LISTED).items()}
+def _listing(output: Path, skip_top: tuple[str, ...] = ()) -> dict[str, list[int]]:
+    return {k: list(v) for k, v in _stat_tree(output, NOT_LISTED + skip_top).items()}
 
 
 def _changed(old: dict, new: dict) -> list[str]:
@@ -223,16 +224,24 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     say(f"Trang: dựng {stats.get('rendered', '?')} lượt, giữ nguyên {stats.get('skipped', '?')} lượt, "
         f"xoá {stats.get('removed', '?')} tệp không còn dùng ({site_seconds:.1f} s).")
 
+    from scrapers.index import BUNDLE
+
     index_seconds = None
-    if index:
-        index_started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "scrapers.index", str(output)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL if quiet else None)
-        if done.returncode != 0:
-            return done.returncode
-        index_seconds = time.perf_counter() - index_started
+    # The index step writes under pagefind/ only: the rest of the output is listed meanwhile
+    # (17,000 files at 10,000 articles, a quarter of a second).
+    with ThreadPoolExecutor(1) as pool:
+        pages = pool.submit(_listing, output, (BUNDLE,))
+        if index:
+            index_started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "scrapers.index", str(output)], cwd=ROOT,
+                                  stdout=subprocess.DEVNULL if quiet else None)
+            if done.returncode != 0:
+                return done.returncode
+            index_seconds = time.perf_counter() - index_started
+        listing = pages.result()
+    listing.update({f"{BUNDLE}/{k}": list(v) for k, v in _stat_tree(output / BUNDLE).items()})
     # The step times are kept for bench/incremental.py.
-    _save(record, {"salt": new_salt, "content": source, "output": _listing(output),
+    _save(record, {"salt": new_salt, "content": source, "output": listing,
                    "seconds": {"site": site_seconds, "index": index_seconds}})
     say(f"Xong sau {time.perf_counter() - started:.1f} s.")
     return 0
