@@ -224,7 +224,7 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     say(f"Trang: dựng {stats.get('rendered', '?')} lượt, giữ nguyên {stats.get('skipped', '?')} lượt, "
         f"xoá {stats.get('removed', '?')} tệp không còn dùng ({site_seconds:.1f} s).")
 
-    from scrapers.index import BUNDLE
+    from scrapers.index import BUNDLE  # here: a build with nothing to do stops before
 
     index_seconds = None
     # The index step writes under pagefind/ only: the rest of the output is listed meanwhile

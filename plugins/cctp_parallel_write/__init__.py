@@ -47,7 +47,7 @@ _stock: dict = {}
 # articles' one ended within 0.3 s of each other with 0.42 (0.40 and 0.44 each left one
 # process idle for about half a second).
 LISTING_SHARE = 0.42
-CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                  "drafts_translations")
 _articles: set = set()                  # the file names of article pages
 _plan: dict = {"listers": 1, "edges": []}
@@ -89,7 +89,7 @@ def remember_generators(generators) -> None:
 def _article_pages(generators) -> set:
     """The file names of article pages (at the fork, when cctp_fast_urls remembers them)."""
     return {article.save_as for generator in generators
-            for name in CONTENT_LISTS for article in getattr(generator, name, None) or []}
+            for name in ARTICLE_LISTS for article in getattr(generator, name, None) or []}
 
 
 def write_file(self, name, *args, **kwargs):
