@@ -34,6 +34,7 @@ FAST_PLUGINS = [] if os.environ.get("CCTP_STOCK_BUILD") else [
     "cctp_fast_urls",
     "cctp_fast_summary",
     "cctp_fast_markdown",
+    "cctp_fast_escape",
     "cctp_fast_templates",
     "cctp_fast_write",
     "cctp_read_cache",
