@@ -8,6 +8,8 @@ import sys
 import types
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 from cctp_read_cache import finished  # noqa: E402
@@ -70,3 +72,32 @@ def test_the_reader_cache_keeps_each_file_as_its_own_entry(monkeypatch, tmp_path
     os.utime(read, ns=(stamp, stamp))  # the file changed: it is read again
     assert again.get_cached_data(str(read), "đọc lại") == "đọc lại"
     assert not again.has_cached_data(str(read))
+
+
+def test_kept_state_refers_to_the_live_settings():
+    """finished.dumps: tags, authors and categories come back holding the settings of the
+    build that loads them (not a copy), one object where there was one, also for a wrapper
+    class made after the first dumps and for a copy of the settings held some other way."""
+    import pickle
+
+    from pelican.settings import read_settings
+    from pelican.urlwrappers import Author, Tag, URLWrapper
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    tag = Tag("hoà giải", settings)
+    finished.dumps({}, settings)  # the wrapper table is made here
+
+    # A wrapper class made after the table, where pickle can find it.
+    unit = globals()["LateUnit"] = type("LateUnit", (URLWrapper,), {"__module__": __name__})
+
+    state = {"tags": [tag, Tag("tư pháp", settings)], "tag": tag, "author": Author("Báo Nhân Dân", settings),
+             "unit": unit("Tòa án", settings), "held": {"settings": dict(settings)}}
+    live = dict(settings)
+    back = finished.loads(finished.dumps(state, settings), live)
+    assert back["tags"][0] is back["tag"]
+    assert [t.name for t in back["tags"]] == ["hoà giải", "tư pháp"] and back["author"].name == "Báo Nhân Dân"
+    assert all(w.settings is live for w in (*back["tags"], back["author"], back["unit"]))
+    assert back["held"]["settings"] is live
+    assert back["tags"][1].slug == Tag("tư pháp", settings).slug
+    with pytest.raises(KeyError):  # outside loads() a wrapper has no settings to take
+        pickle.loads(finished.dumps({"tag": tag}, settings))

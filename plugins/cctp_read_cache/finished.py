@@ -44,7 +44,8 @@ _salt: dict = {}  # id(settings) -> the code stamp of this build
 
 
 class _Pickler(pickle.Pickler):
-    """The live settings (tags and authors hold them) are referred to, not copied."""
+    """The live settings (tags and authors hold them) are referred to, not copied. The
+    fallback of dumps(): pickle calls persistent_id for every object (about 200 per article)."""
 
     def __init__(self, file, settings):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -56,6 +57,37 @@ class _Pickler(pickle.Pickler):
         if obj is self.settings or (type(obj) is dict and "PLUGIN_PATHS" in obj and "SITENAME" in obj):
             return "settings"
         return None
+
+
+# Tags, authors and categories are pickled without their settings, and given the live ones
+# when loaded (by _wrapper, inside loads()): a table by exact type, looked up by pickle's C code.
+_wrappers: dict = {}
+_loading: dict = {}
+
+
+def _subclasses(cls) -> list[type]:
+    found, todo = [], [cls]
+    while todo:
+        found.append(todo.pop())
+        todo.extend(found[-1].__subclasses__())
+    return found
+
+
+def _reduce_wrapper(obj):
+    return _wrapper, (type(obj), {k: v for k, v in vars(obj).items() if k != "settings"})
+
+
+def _wrapper(cls, state):
+    obj = cls.__new__(cls)
+    obj.__dict__.update(state)
+    obj.settings = _loading["settings"]  # KeyError outside loads(): the entry is made again
+    return obj
+
+
+class _FastPickler(pickle.Pickler):
+    def __init__(self, file):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.dispatch_table = _wrappers
 
 
 class _Unpickler(pickle.Unpickler):
@@ -71,13 +103,27 @@ class _Unpickler(pickle.Unpickler):
 
 def dumps(value, settings) -> bytes:
     """`value` pickled with the live settings referred to, not copied."""
+    if not _wrappers:
+        from pelican.urlwrappers import URLWrapper
+        _wrappers.update((cls, _reduce_wrapper) for cls in _subclasses(URLWrapper))
+    buffer = io.BytesIO()
+    _FastPickler(buffer).dump(value)
+    blob = buffer.getvalue()
+    # A settings dict reached some other way (a wrapper class made after the table): the
+    # pickler that finds it wherever it is. (Also taken for an article that names the setting.)
+    if b"PLUGIN_PATHS" not in blob:
+        return blob
     buffer = io.BytesIO()
     _Pickler(buffer, settings).dump(value)
     return buffer.getvalue()
 
 
 def loads(blob: bytes, settings):
-    return _Unpickler(io.BytesIO(blob), settings).load()
+    _loading["settings"] = settings
+    try:
+        return _Unpickler(io.BytesIO(blob), settings).load()
+    finally:
+        _loading.clear()
 
 
 def load(path: Path, salt: str) -> dict | None:
