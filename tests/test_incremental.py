@@ -168,3 +168,38 @@ def test_build_uses_a_process_per_core_unless_told(monkeypatch):
     one = site_build.salt(site_build.ROOT / "pelicanconf.py")
     monkeypatch.setenv("CCTP_BUILD_JOBS", "3")
     assert site_build.salt(site_build.ROOT / "pelicanconf.py") == one
+
+
+def test_what_a_page_reads_of_the_browse_groups_is_noted(monkeypatch):
+    """The lookups that make a page depend on a browse group: a group taken from a map by key
+    (unit pages: province_by_slug[p.slug]), a group's articles, and the values of a map of
+    groups (the maps' shading); other lookups note nothing."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+    import types
+
+    import jinja2
+
+    import cctp_incremental as inc
+    from cctp_listing import Group
+
+    hanoi, hue = Group(slug="ha-noi", name="Hà Nội", url="tinh/ha-noi/"), Group(slug="hue", name="Huế", url="tinh/hue/")
+    by_slug = {"ha-noi": hanoi, "hue": hue}
+    reading = set()
+    monkeypatch.setattr(inc, "_state", {**inc._state, "group": Group, "reading": reading})
+    env = jinja2.Environment()
+    getattr_, getitem = inc._noting(jinja2.Environment.getattr), inc._noting(jinja2.Environment.getitem)
+
+    assert getitem(env, by_slug, "hue") is hue
+    assert reading == {("shallow", inc._group_key(hue))}
+    reading.clear()
+    assert getattr_(env, types.SimpleNamespace(group=hanoi), "group") is hanoi  # e.g. an article's province
+    assert reading == {("shallow", inc._group_key(hanoi))}
+    reading.clear()
+    assert getattr_(env, hanoi, "articles") == [] and getattr_(env, hanoi, "name") == "Hà Nội"
+    assert reading == {("deep", inc._group_key(hanoi))}
+    reading.clear()
+    getattr_(env, by_slug, "values")
+    assert reading == {("shallow", inc._group_key(hanoi)), ("shallow", inc._group_key(hue))}
+    reading.clear()
+    getattr_(env, "text", "upper"), getitem(env, {"a": 1}, "a"), getattr_(env, {"a": 1}, "items")
+    assert reading == set()
