@@ -134,8 +134,11 @@ def main() -> None:
     # Ours as `cctp build` runs Pelican with no record of an earlier build (scrapers/pelican_run:
     # no spinner thread, no exit clean-up): every page rendered into the output as the last
     # run left it, what the build does not produce removed at its end (as Hugo's
-    # --cleanDestinationDir does), a record made for the next build. The stock build with
-    # Pelican's own command, which has no such clean-up: it empties the output first.
+    # --cleanDestinationDir does), a record made for the next build. What cctp_fast_write
+    # recorded of the files it wrote (record.written) is kept, as `cctp build` keeps it after
+    # a theme or settings change: every page is still rendered, and compared with the file
+    # there by digest instead of being read back. The stock build with Pelican's own
+    # command, which has no such clean-up: it empties the output first.
     record = base / "record.pages"
     pelican = [sys.executable, "-m", "scrapers.pelican_run", *arguments,
                "-e", f"INCREMENTAL_STATE={json.dumps(str(record))}", 'INCREMENTAL_SALT="bench"',
