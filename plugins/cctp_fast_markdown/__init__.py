@@ -10,7 +10,8 @@ break, "*" or "_" for emphasis); a pattern whose strings are all absent from the
 passed over as if its search had found nothing, which is exactly what the stock loop does
 next. A pattern whose expression cannot be read that way (or a parser that is not there) is
 always tried. tests/test_fast_markdown.py compares the output with stock Markdown's on
-generated Markdown full of markup and on the repository's articles.
+generated Markdown full of markup and on the repository's articles. Upstream:
+docs/upstream/python-markdown-inline-patterns-that-can-match.patch.
 """
 from __future__ import annotations
 
