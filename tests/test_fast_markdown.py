@@ -138,3 +138,22 @@ def test_triggers_are_in_every_match():
             if compiled.search(text):
                 assert any(t in text for t in need), (compiled.pattern, need, text)
     assert checked > 500
+
+
+def test_a_subclass_with_its_own_run_gets_the_stock_loop():
+    """An InlineProcessor subclass whose run() does not call ours still converts as stock."""
+    from markdown import treeprocessors
+
+    class OwnRun(treeprocessors.InlineProcessor):
+        def run(self, tree, ancestors=None):
+            return cctp_fast_markdown._stock["run"](self, tree, ancestors)
+
+    text = "Một *đoạn* có [liên kết](https://example.org) và `mã`."
+    cctp_fast_markdown.install(True)
+    try:
+        md = markdown.Markdown()
+        md.treeprocessors.register(OwnRun(md), "inline", 20)
+        got = md.convert(text)
+    finally:
+        cctp_fast_markdown.install(False)
+    assert got == markdown.Markdown().convert(text)

@@ -139,8 +139,10 @@ def handle_inline(self, data, patternIndex=0):  # noqa: N803 - Markdown's own ar
     """InlineProcessor.__handleInline, passing over patterns that cannot match `data`."""
     if isinstance(data, util.AtomicString):
         return data
-    patterns = self._cctp_patterns
-    needs = self._cctp_triggers
+    try:
+        patterns, needs = self._cctp_patterns, self._cctp_triggers
+    except AttributeError:  # a subclass's own run(), which did not note them: the stock loop
+        return _stock["handle"](self, data, patternIndex)
     apply = self._InlineProcessor__applyPattern
     start = 0
     count = len(patterns)
