@@ -40,7 +40,7 @@ def _literal(code: int, ignorecase: bool) -> str | None:
 
 def _weak(strings) -> bool:
     """Strings of letters, digits and spaces are in nearly every text: poor triggers."""
-    return any(not any(not (c.isalnum() or c.isspace()) for c in s) for s in strings)
+    return any(all(c.isalnum() or c.isspace() for c in s) for s in strings)
 
 
 def _best(candidates: list[frozenset]) -> frozenset | None:

@@ -23,6 +23,7 @@ from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 
 _CLoader = getattr(yaml, "CSafeLoader", None)
 TAG = "tag:yaml.org,2002:"
+STR, MAP, SEQ = TAG + "str", TAG + "map", TAG + "seq"
 
 
 class _Other(Exception):
@@ -36,7 +37,7 @@ if _CLoader is not None:
             # replaced with yaml.add_constructor.
             table = self.yaml_constructors
             scalars = {tag: table[tag] for tag in SCALARS if table.get(tag) is STOCK[tag]}
-            if table.get(TAG + "map") is not STOCK[TAG + "map"] or table.get(TAG + "seq") is not STOCK[TAG + "seq"]:
+            if table.get(MAP) is not STOCK[MAP] or table.get(SEQ) is not STOCK[SEQ]:
                 return super().construct_document(node)
             try:
                 return self._build(node, scalars, {}, set())
@@ -50,13 +51,13 @@ if _CLoader is not None:
             kind = type(node)
             tag = node.tag
             if kind is yaml.ScalarNode:
-                if tag == TAG + "str" and TAG + "str" in scalars:
+                if tag == STR and STR in scalars:
                     value = node.value
                 elif tag in scalars:
                     value = scalars[tag](self, node)
                 else:
                     raise _Other
-            elif kind is yaml.MappingNode and tag == TAG + "map":
+            elif kind is yaml.MappingNode and tag == MAP:
                 if node in open_:
                     raise _Other
                 open_.add(node)
@@ -70,7 +71,7 @@ if _CLoader is not None:
                         raise _Other from None
                     value[key] = self._build(value_node, scalars, made, open_)
                 open_.discard(node)
-            elif kind is yaml.SequenceNode and tag == TAG + "seq":
+            elif kind is yaml.SequenceNode and tag == SEQ:
                 if node in open_:
                     raise _Other
                 open_.add(node)
