@@ -14,6 +14,11 @@
   which live until the end of the build, are moved out of its sight (`gc.freeze`) and it
   runs again for the pages (one new article at 10,000 articles, bench/context_floor.py:
   14.6 → 11.0 s of CPU).
+- `cctp build` checks the changed articles while Pelican reads and builds its context: with
+  CCTP_BUILD_GATE set to a pipe's file descriptor, Pelican waits there before it writes
+  anything to the output, and ends with GATE_CLOSED, having written nothing, unless it reads
+  "1" (the check passed). One new article at 10,000 articles: the check's 0.2 s no longer
+  comes first.
 - At exit Python frees every object the build made, one by one: 1–2 s of CPU after the
   last file was written. The build's files are closed by then and the log is flushed here,
   so the process ends without that clean-up (`os._exit`), with Pelican's exit status. A
@@ -27,6 +32,21 @@ import logging
 import os
 import sys
 
+GATE = "CCTP_BUILD_GATE"
+GATE_CLOSED = 3
+
+
+def _wait_for_gate(_pelican=None) -> None:
+    """get_writer, before any other receiver: the first moment anything is written to the
+    output (`--delete-output-directory` empties it earlier, so `cctp build --full` checks
+    before it starts Pelican)."""
+    fd = os.environ.pop(GATE, None)
+    if fd is None:
+        return
+    with os.fdopen(int(fd), "rb") as gate:
+        if gate.read(1) != b"1":
+            raise SystemExit(GATE_CLOSED)
+
 
 def _collect_again(_generators=None) -> None:
     gc.freeze()
@@ -34,13 +54,15 @@ def _collect_again(_generators=None) -> None:
 
 
 def prepare() -> None:
-    """The spinner and the cycle collector as described above, in this process."""
+    """The spinner, the cycle collector and the gate as described above, in this process."""
     import pelican
     from pelican import signals
 
     pelican.console.status = lambda *args, **kwargs: contextlib.nullcontext()
     gc.disable()
     signals.all_generators_finalized.connect(_collect_again)
+    # Before the plugins connect theirs (cctp_parallel_write forks its workers there).
+    signals.get_writer.connect(_wait_for_gate)
 
 
 def main(argv: list[str] | None = None) -> None:

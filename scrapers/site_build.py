@@ -10,11 +10,12 @@ for Pelican's reader cache: a touched file costs a build, never a wrong one.
 
 - Nothing changed and output/ is as the last build left it (every file's size and
   modification time, the search index included): nothing is run.
-- Otherwise the changed articles are checked (`cctp check` rules; every file when the salt
-  changed or there is no record), Pelican runs over the existing output/ with the
-  cctp_incremental plugin (pages whose inputs did not change are not rendered, files no
-  longer produced are removed; a new salt renders every page), then the search index
-  (`python -m scrapers.index`).
+- Otherwise Pelican runs over the existing output/ with the cctp_incremental plugin (pages
+  whose inputs did not change are not rendered, files no longer produced are removed; a new
+  salt renders every page), then the search index (`python -m scrapers.index`). The changed
+  articles are checked (`cctp check` rules; every file when the salt changed or there is no
+  record) while Pelican reads, and Pelican writes nothing unless they pass (the gate in
+  scrapers/pelican_run; with --full, which empties output/ first, the check comes first).
 - With no record of a previous build every page is rendered into output/ as it is, and
   what the build did not produce is removed at its end (the same files as emptying it
   first, which took 3 s of a 20 s build at 10,000 articles: deleting 17,000 files and
@@ -167,6 +168,31 @@ def _check(content: Path, changed: list[str] | None) -> int:
     return 1 if errors else 0
 
 
+def _run_gated(command: list[str], ready, stdout) -> int | None:
+    """Runs Pelican (scrapers/pelican_run) while `ready()` decides here whether it may write:
+    it reads and makes its context meanwhile, and waits at its gate before writing anything.
+    Pelican's exit status, or None when `ready()` said no (Pelican then writes nothing)."""
+    from scrapers.pelican_run import GATE
+
+    read_end, write_end = os.pipe()
+    try:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=stdout, pass_fds=(read_end,),
+                                   env={**os.environ, GATE: str(read_end)})
+    finally:
+        os.close(read_end)
+    go = False
+    try:
+        go = ready()
+    finally:  # whatever happens here, Pelican hears it, and is waited for
+        try:
+            os.write(write_end, b"1" if go else b"0")
+        except BrokenPipeError:  # it ended before its gate (an error while reading)
+            pass
+        os.close(write_end)
+        code = process.wait()
+    return code if go else None
+
+
 def build(content: Path, output: Path, settings: Path, full: bool = False, index: bool = True,
           check: bool = True, quiet: bool = False, state_dir: Path = STATE_DIR) -> int:
     started = time.perf_counter()
@@ -197,23 +223,35 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
         say("Dựng lại toàn bộ vào thư mục trống (--full)." if full else
             "Chưa có bản dựng trước: dựng mọi trang, rồi xoá tệp cũ không còn dùng.")
 
-    if check and _check(content, changed) != 0:
-        say("Có lỗi trong content/: sửa rồi chạy lại (không dựng trang).")
-        return 1
-    if old:  # from here on, a stopped build must not look finished (but may be resumed)
-        _save(record, {**old, "output": None})
+    def checked() -> bool:
+        if check and _check(content, changed) != 0:
+            say("Có lỗi trong content/: sửa rồi chạy lại (không dựng trang).")
+            return False
+        if old:  # from here on, a stopped build must not look finished (but may be resumed)
+            _save(record, {**old, "output": None})
+        return True
 
     # Pelican's command line, ending without freeing the build's objects one by one.
     command = [sys.executable, "-m", "scrapers.pelican_run", str(content), "-s", str(settings), "-o", str(output),
                "--fatal", "errors",
                "-e", f"INCREMENTAL_STATE={json.dumps(str(pages_record))}",
                f"INCREMENTAL_SALT={json.dumps(new_salt)}", f"BUILD_JOBS={jobs}"]
-    if old is None:
-        pages_record.unlink(missing_ok=True)
     command += ["--delete-output-directory"] if full else ["DELETE_OUTPUT_DIRECTORY=false"]
-    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL if quiet else None)
-    if done.returncode != 0:
-        return done.returncode
+    stdout = subprocess.DEVNULL if quiet else None
+    if full:  # Pelican empties output/ before it reads: nothing may start before the check
+        if not checked():
+            return 1
+        if old is None:
+            pages_record.unlink(missing_ok=True)
+        code = subprocess.run(command, cwd=ROOT, stdout=stdout).returncode
+    else:
+        if old is None:
+            pages_record.unlink(missing_ok=True)
+        code = _run_gated(command, checked, stdout)
+        if code is None:
+            return 1
+    if code != 0:
+        return code
     site_seconds = time.perf_counter() - started
     stats = {}
     try:

@@ -120,6 +120,38 @@ def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, jo
     assert stats(state)["rendered"] == 1
 
 
+def test_an_article_failing_the_check_stops_pelican_before_it_writes(archive, tmp_path, capfd):
+    """The changed articles are checked while Pelican reads (scrapers/pelican_run's gate): an
+    error leaves output/ and the record as they were, and the next build checks it again."""
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    output, state = tmp_path / "output", tmp_path / "state"
+
+    def build() -> int:
+        return site_build.build(content, output, site_build.ROOT / "pelicanconf.py", index=False,
+                                quiet=True, state_dir=state)
+
+    assert build() == 0
+    record = {p.name: p.read_bytes() for p in state.iterdir()}
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
+    capfd.readouterr()
+    # A copy of an article under another slug: Pelican would build it; the check finds the
+    # same source twice.
+    original = sorted((content / "articles").glob("2025/*.md"))[0]
+    copy = content / "articles" / "2025" / "ban-sao.md"
+    copy.write_text(re.sub(r"^slug: .*$", "slug: ban-sao", original.read_text(encoding="utf-8"),
+                           count=1, flags=re.M), encoding="utf-8")
+    for _ in range(2):
+        assert build() == 1
+        err = capfd.readouterr().err
+        assert "ban-sao.md" in err and "bài trùng" in err
+        assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
+        assert {p.name: p.read_bytes() for p in state.iterdir()} == record
+    copy.unlink()
+    assert build() == 0  # as the last good build left it: nothing to do
+    assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
+
+
 def test_the_build_child_ends_with_pelicans_status_and_log(tmp_path):
     """scrapers/pelican_run (what `cctp build` runs Pelican with) leaves without Python's
     clean-up, yet with Pelican's exit status and everything it logged."""
