@@ -403,6 +403,18 @@ def _read_memo(path: Path) -> dict:
 _ANY_DEPTH = re.compile(r"([^*?\[\]]+)/\*\*/\*([^*?\[\]/]*)")
 
 
+def pages_in(files: dict, glob: str = ARTICLE_GLOB) -> dict[str, tuple[int, int]] | None:
+    """The pages of a listing of the output (relative POSIX path → (size, mtime_ns), such as
+    the one a build keeps of the files it produced) that ``glob`` matches, or None when the
+    glob is not of the usual ``folder/**/*.html`` shape."""
+    shape = _ANY_DEPTH.fullmatch(glob)
+    if shape is None:
+        return None
+    prefix, suffix = shape.group(1) + "/", shape.group(2)
+    return {page: (stat_[0], stat_[1]) for page, stat_ in files.items()
+            if page.startswith(prefix) and page.endswith(suffix)}
+
+
 def _list_pages(output: Path, glob: str) -> dict[str, tuple[int, int]]:
     """Page path (relative, POSIX) → (size, mtime_ns) of every file ``glob`` matches. The usual
     ``folder/**/*.html`` is walked with os.scandir, several times faster than a glob over
@@ -556,17 +568,20 @@ def _recent_order(bundle: Path, recent: list[str], main: list[str], files: dict[
 
 def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_PAGES,
                 period_pages: int = PERIOD_PAGES, cache_dir: Path | None = None,
-                recent_pages: int = RECENT_PAGES, full: bool = False) -> dict:
+                recent_pages: int = RECENT_PAGES, full: bool = False,
+                listed: dict[str, tuple[int, int]] | None = None) -> dict:
     """Write the search index of the built site in ``output`` to ``output/pagefind/``: both sets
     of bundles and ``shards.json`` (see above). Only bundles whose pages changed are indexed
     again, and new pages go to the recent bundle (above) unless ``full`` or it is full; the
     words of unchanged periods and what each main bundle holds come from ``cache_dir`` (by
-    default ``.cache/search-index`` beside ``output``).
+    default ``.cache/search-index`` beside ``output``). ``listed``: the pages ``glob`` matches
+    with their sizes and modification times, when the caller knows them (``cctp build`` does,
+    from what Pelican produced), instead of a walk of the output.
     Returns ``{"pages": n, "bundles": n, "rebuilt": [names], "recent": n}``."""
     output = Path(output)
     if not output.is_dir():
         raise IndexBuildError(f"{output}: không có thư mục này; hãy dựng trang trước (make site)")
-    stats = _list_pages(output, glob)
+    stats = _list_pages(output, glob) if listed is None else listed
     pages = sorted(stats)
     if not pages:
         raise IndexBuildError(f"{output}: không có trang bài viết nào khớp {glob!r}; không có gì để lập chỉ mục")
@@ -698,10 +713,15 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexBuildError, OSError) as exc:
         print(f"lỗi chỉ mục: {exc}", file=sys.stderr)
         return 1
-    print(f"chỉ mục: {done['pages']} trang bài viết, {done['bundles']} phần → {args.output / BUNDLE}"
-          + (f" ({done['recent']} bài mới trong chinh/{RECENT})" if done["recent"] else "")
-          + f"; lập lại {len(done['rebuilt'])} phần" + (f" ({', '.join(done['rebuilt'])})" if done["rebuilt"] else ""))
+    print(summary(done, args.output))
     return 0
+
+
+def summary(done: dict, output: Path) -> str:
+    """What build_index did, in a line."""
+    return (f"chỉ mục: {done['pages']} trang bài viết, {done['bundles']} phần → {output / BUNDLE}"
+            + (f" ({done['recent']} bài mới trong chinh/{RECENT})" if done["recent"] else "")
+            + f"; lập lại {len(done['rebuilt'])} phần" + (f" ({', '.join(done['rebuilt'])})" if done["rebuilt"] else ""))
 
 
 if __name__ == "__main__":

@@ -152,6 +152,28 @@ def test_an_article_failing_the_check_stops_pelican_before_it_writes(archive, tm
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
 
 
+def test_the_index_step_takes_the_article_pages_pelican_produced(archive, tmp_path):
+    """`cctp build` hands the search index the article pages from Pelican's record instead of
+    walking the output for them: the same pages, sizes and modification times, so the index
+    made from a walk afterwards finds nothing to do."""
+    from scrapers import index
+
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    output, state = tmp_path / "output", tmp_path / "state"
+    assert site_build.build(content, output, site_build.ROOT / "pelicanconf.py", check=False,
+                            quiet=True, state_dir=state) == 0
+    assert (output / "pagefind" / "shards.json").is_file()
+    assert index.build_index(output)["rebuilt"] == []
+    (record,) = state.glob("*.pages")
+    with open(record, "rb") as fh:
+        produced = pickle.load(fh)["files"]
+    walked = index._list_pages(output, index.ARTICLE_GLOB)
+    assert len(walked) > ARTICLES
+    assert index.pages_in(produced) == walked
+    assert index.pages_in(produced, "bai-viet/*.html") is None  # another shape: the index walks
+
+
 def test_the_build_child_ends_with_pelicans_status_and_log(tmp_path):
     """scrapers/pelican_run (what `cctp build` runs Pelican with) leaves without Python's
     clean-up, yet with Pelican's exit status and everything it logged."""
