@@ -54,6 +54,10 @@ def test_the_reader_cache_keeps_each_file_as_its_own_entry(monkeypatch, tmp_path
     old.parent.mkdir(parents=True)
     old.write_bytes(b"")  # Pelican's own format, as an older build left it
     readers.cache_data(str(read), ("<p>Một đoạn.</p>", {"tags": [Tag("hoà giải", settings)]}))
+    for i in range(5):
+        extra = tmp_path / f"extra-{i}.md"
+        extra.write_text("x", encoding="utf-8")
+        readers.cache_data(str(extra), (f"<p>{i}</p>", {}))
     readers.save_cache()
     assert not old.exists()
 
@@ -68,10 +72,38 @@ def test_the_reader_cache_keeps_each_file_as_its_own_entry(monkeypatch, tmp_path
     again.save_cache()
     assert entries.stat().st_mtime_ns == written  # nothing was read into it
 
+    # A file read into the cache later goes to a small file of new entries beside the others,
+    # which are not written again (finished.save_split).
+    again.cache_data(str(unread), ("<p>Hai.</p>", {}))
+    again.save_cache()
+    assert entries.stat().st_mtime_ns == written
+    third = Readers(settings, "ArticlesGenerator-Readers")
+    assert third.get_cached_data(str(unread)) == ("<p>Hai.</p>", {})
+    assert third.get_cached_data(str(read))[0] == "<p>Một đoạn.</p>"
+
     stamp = read.stat().st_mtime_ns + 5_000_000_000
     os.utime(read, ns=(stamp, stamp))  # the file changed: it is read again
     assert again.get_cached_data(str(read), "đọc lại") == "đọc lại"
     assert not again.has_cached_data(str(read))
+
+
+def test_entries_are_kept_as_a_base_and_what_changed_since(tmp_path):
+    """finished.save_split: new entries are written alone until they outgrow a fifth of the
+    base, which is then written again with all of them."""
+    base, delta = tmp_path / "base", tmp_path / "new"
+    everything = {f"f{i}": i for i in range(10)}
+    finished.save_split(base, delta, "s", everything, {}, 0)
+    assert finished.load_split(base, delta, "s") == (everything, {}, 10)
+    written = base.stat().st_mtime_ns
+    everything.update(f10=10, f11=11)
+    finished.save_split(base, delta, "s", everything, {"f10": 10, "f11": 11}, 10)
+    assert base.stat().st_mtime_ns == written and delta.exists()
+    assert finished.load_split(base, delta, "s") == (everything, {"f10": 10, "f11": 11}, 10)
+    assert finished.load_split(base, delta, "other") == ({}, {}, 0)
+    everything.update(f12=12)
+    finished.save_split(base, delta, "s", everything, {"f10": 10, "f11": 11, "f12": 12}, 10)
+    assert not delta.exists()
+    assert finished.load_split(base, delta, "s") == (everything, {}, 13)
 
 
 def test_kept_state_refers_to_the_live_settings():

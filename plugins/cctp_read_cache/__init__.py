@@ -105,18 +105,21 @@ def read_file(self, base_path, path, content_class=Page, fmt=None, context=None,
 
 
 def _entries(readers) -> dict:
-    """path → (file stamp, pickled (content, metadata)), loaded at the first use."""
-    entries = readers.__dict__.get("_cctp_entries")
-    if entries is None:
-        entries = {}
+    """path → (file stamp, pickled (content, metadata)), loaded at the first use. Kept as a
+    base file and a file of the entries made since (finished.save_split): one new article
+    wrote the whole 55 MB of a 10,000-article archive's entries again."""
+    state = readers.__dict__.get("_cctp_entries")
+    if state is None:
+        state = {"entries": {}, "delta": {}, "base_size": 0}
         if readers.settings["LOAD_CONTENT_CACHE"]:
-            entries = finished.load(_entries_path(readers), _format(readers)) or {}
-        readers.__dict__["_cctp_entries"] = entries
-    return entries
+            loaded = finished.load_split(*_entries_paths(readers), _format(readers))
+            state.update(entries=loaded[0], delta=loaded[1], base_size=loaded[2])
+        readers.__dict__["_cctp_entries"] = state
+    return state["entries"]
 
 
-def _entries_path(readers) -> Path:
-    return Path(readers._cache_path + "-entries")
+def _entries_paths(readers) -> tuple[Path, Path]:
+    return Path(readers._cache_path + "-entries"), Path(readers._cache_path + "-entries-new")
 
 
 def _format(readers) -> str:
@@ -147,14 +150,18 @@ def cache_data(self, filename, data):
         blob = finished.dumps(data, self.settings)
     except Exception:  # noqa: BLE001 - something pickle cannot take: read it again next time
         return
-    _entries(self)[filename] = (self._get_file_stamp(filename), blob)
+    entry = (self._get_file_stamp(filename), blob)
+    _entries(self)[filename] = self.__dict__["_cctp_entries"]["delta"][filename] = entry
     self.__dict__["_cctp_read_into"] = True
 
 
 def save_cache(self):
     # Nothing read: the file on disk already holds what was loaded from it.
     if self.__dict__.get("_cctp_read_into"):
-        finished.write(_entries_path(self), (_format(self), _entries(self)))
+        state = self.__dict__["_cctp_entries"]
+        finished.save_split(*_entries_paths(self), _format(self), state["entries"], state["delta"],
+                            state["base_size"])
+        self.__dict__["_cctp_read_into"] = False
         Path(self._cache_path).unlink(missing_ok=True)  # Pelican's own, from an older build
     finished.save(self)
 

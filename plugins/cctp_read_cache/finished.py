@@ -126,6 +126,25 @@ def loads(blob: bytes, settings):
         _loading.clear()
 
 
+def load_split(base_path: Path, delta_path: Path, salt: str) -> tuple[dict, dict, int]:
+    """(every entry, those in the delta file, how many the base file holds) of entries kept
+    as a base file and a small file of what changed since (save_split)."""
+    base = load(base_path, salt) or {}
+    delta = (load(delta_path, salt) or {}) if base else {}
+    return {**base, **delta}, delta, len(base)
+
+
+def save_split(base_path: Path, delta_path: Path, salt: str, everything: dict, delta: dict,
+               base_size: int) -> None:
+    """One new entry writes the delta file, not all of them: the base is written again (with
+    `everything`) only when the delta grows past REWRITE_SHARE of it."""
+    if not base_size or len(delta) > REWRITE_SHARE * base_size:
+        write(base_path, (salt, everything))
+        delta_path.unlink(missing_ok=True)
+    else:
+        write(delta_path, (salt, delta))
+
+
 def load(path: Path, salt: str) -> dict | None:
     """The entries written by write(path, (salt, entries)), or None (missing, unreadable or
     written for another salt)."""
@@ -211,17 +230,16 @@ class Memo:
         self.salt = _salt[id(settings)][1]
         self.base_path = Path(readers._cache_path + "-finished")
         self.delta_path = Path(readers._cache_path + "-finished-new")
-        self.base: dict = {}
+        self.entries: dict = {}
         self.delta: dict = {}
+        self.base_size = 0
         self.used: set = set()
         if settings.get("LOAD_CONTENT_CACHE"):
-            self.base = load(self.base_path, self.salt) or {}
-            self.delta = (load(self.delta_path, self.salt) or {}) if self.base else {}
-        self.base_size = len(self.base)
+            self.entries, self.delta, self.base_size = load_split(self.base_path, self.delta_path, self.salt)
         self.changed = False
 
     def entry(self, path: str, stamp: tuple, cls):
-        entry = self.delta.get(path) or self.base.get(path)
+        entry = self.entries.get(path)
         if entry is None or entry[0] != stamp or entry[1] != cls.__qualname__:
             return None
         return entry
@@ -248,19 +266,16 @@ class Memo:
         except Exception:  # noqa: BLE001 - something pickle cannot take: never restored
             self.delta.pop(path, None)
             return
-        self.delta[path] = (stamp, type(content).__qualname__, blob, records)
+        self.entries[path] = self.delta[path] = (stamp, type(content).__qualname__, blob, records)
         self.used.add(path)
         self.changed = True
 
     def save(self) -> None:
         if not self.changed:
             return
-        if not self.base or len(self.delta) > REWRITE_SHARE * self.base_size:
-            merged = {p: e for p, e in {**self.base, **self.delta}.items() if p in self.used}
-            write(self.base_path, (self.salt, merged))
-            self.delta_path.unlink(missing_ok=True)
-        else:
-            write(self.delta_path, (self.salt, self.delta))
+        # A rewritten base leaves out the files no longer read.
+        save_split(self.base_path, self.delta_path, self.salt,
+                   {p: e for p, e in self.entries.items() if p in self.used}, self.delta, self.base_size)
         self.changed = False
 
 
