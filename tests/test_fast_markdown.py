@@ -157,3 +157,42 @@ def test_a_subclass_with_its_own_run_gets_the_stock_loop():
     finally:
         cctp_fast_markdown.install(False)
     assert got == markdown.Markdown().convert(text)
+
+
+def test_block_processors_that_only_decline_are_passed_over_by_their_strings():
+    """The block processors that decline a block without their expression's strings are gated
+    on those strings (so a new Markdown that changes them is noticed here); a subclass with its
+    own test() is not gated, one with its own expression is gated on that."""
+    from markdown import blockprocessors
+
+    md = markdown.Markdown(**CONFIGS["others"])
+    gates = {type(p).__name__: cctp_fast_markdown._gate(p) for p in md.parser.blockprocessors}
+    assert gates["BlockQuoteProcessor"] == (">",) and gates["HashHeaderProcessor"] == ("#",)
+    assert gates["HRProcessor"] == ("*", "-", "_") and gates["SetextHeaderProcessor"] == ("-", "=")
+    assert gates["DefListProcessor"] == (":",) and gates["ReferenceProcessor"]
+    assert gates["FootnoteBlockProcessor"] and gates["AbbrBlockprocessor"]
+    assert gates["ParagraphProcessor"] is None and gates["OListProcessor"] is None
+
+    class OwnTest(blockprocessors.BlockQuoteProcessor):
+        def test(self, parent, block):
+            return block.startswith("|")
+
+        def run(self, parent, blocks):
+            blocks.pop(0)
+
+    class OwnExpression(blockprocessors.BlockQuoteProcessor):
+        RE = re.compile(r"(^|\n)[ ]{0,3}\|[ ]?(.*)")
+
+    assert cctp_fast_markdown._gate(OwnTest(md.parser)) is None
+    assert cctp_fast_markdown._gate(OwnExpression(md.parser)) == ("|",)
+    text = "Một đoạn.\n\n| trích dẫn\n| tiếp\n\n> không phải"
+    want = []
+    for fast in (False, True):
+        cctp_fast_markdown.install(fast)
+        try:
+            plain = markdown.Markdown()
+            plain.parser.blockprocessors.register(OwnExpression(plain.parser), "pipe", 25)
+            want.append(plain.convert(text))
+        finally:
+            cctp_fast_markdown.install(False)
+    assert want[0] == want[1] and "<blockquote>" in want[0]

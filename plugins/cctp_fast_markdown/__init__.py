@@ -12,12 +12,19 @@ next. A pattern whose expression cannot be read that way (or a parser that is no
 always tried. tests/test_fast_markdown.py compares the output with stock Markdown's on
 generated Markdown full of markup and on the repository's articles. Upstream:
 docs/upstream/python-markdown-inline-patterns-that-can-match.patch.
+
+The block parser likewise hands every block (a paragraph, mostly) to each block processor,
+several of which only search the block for their expression and decline when it is not
+there: block quotes, # and underlined headings, rules, definition lists, link references,
+footnote and abbreviation definitions (a sixth of the reader's time on the synthetic
+articles). Those of Markdown's own classes, with their own methods, are passed over the
+same way when the block holds none of their expression's strings.
 """
 from __future__ import annotations
 
 import re
 
-from markdown import treeprocessors, util
+from markdown import blockparser, blockprocessors, treeprocessors, util
 
 try:
     from re import _constants as sre, _parser as sre_parse
@@ -162,16 +169,72 @@ def handle_inline(self, data, patternIndex=0):  # noqa: N803 - Markdown's own ar
     return data
 
 
+def _declining() -> list[tuple[type, str, str]]:
+    """(class, method, expression attribute): block processors whose `method` does nothing but
+    decline (test() False; run() False, the block put back) when the expression finds
+    nothing in the block; for `run`, test() is always True. Markdown 3.11's own."""
+    found = [(blockprocessors.BlockQuoteProcessor, "test", "RE"),
+             (blockprocessors.HashHeaderProcessor, "test", "RE"),
+             (blockprocessors.SetextHeaderProcessor, "test", "RE"),
+             (blockprocessors.HRProcessor, "test", "SEARCH_RE"),
+             (blockprocessors.ReferenceProcessor, "run", "RE")]
+    for module, name, method in (("def_list", "DefListProcessor", "test"),
+                                 ("footnotes", "FootnoteBlockProcessor", "run"),
+                                 ("abbr", "AbbrBlockprocessor", "run")):
+        try:
+            extension = __import__(f"markdown.extensions.{module}", fromlist=[name])
+            found.append((getattr(extension, name), method, "RE"))
+        except (ImportError, AttributeError):
+            pass
+    # Each class's methods as written against: a subclass that overrides them is not gated.
+    return [(cls, method, attr, getattr(cls, method), cls.test) for cls, method, attr in found]
+
+
+def _gate(processor) -> tuple[str, ...] | None:
+    """The strings one of which a block must hold for `processor` to take it, or None."""
+    for cls, method, attr, own, test in _stock["declining"]:
+        if isinstance(processor, cls):
+            kind = type(processor)
+            if getattr(kind, method) is not own or kind.test is not test:
+                return None
+            return triggers(getattr(processor, attr, None))
+    return None
+
+
+def parse_blocks(self, parent, blocks):
+    """BlockParser.parseBlocks, passing over the processors that would decline the block."""
+    gates = self.__dict__.setdefault("_cctp_gates", {})
+    while blocks:
+        for processor in self.blockprocessors:
+            entry = gates.get(id(processor))
+            if entry is None or entry[0] is not processor:
+                entry = gates[id(processor)] = (processor, _gate(processor))
+            need = entry[1]
+            if need is not None:
+                block = blocks[0]
+                for text in need:
+                    if text in block:
+                        break
+                else:  # as when its test (or run) declines: the next processor
+                    continue
+            if processor.test(parent, blocks[0]):
+                if processor.run(parent, blocks) is not False:
+                    # run returns True or None
+                    break
+
+
 def install(on: bool = True) -> bool:
-    """Swap the fast loop in (or the stock one back, `on=False`); False when this Markdown is
+    """Swap the fast loops in (or the stock ones back, `on=False`); False when this Markdown is
     not the one it was written against, which then keeps its own."""
     cls = treeprocessors.InlineProcessor
     if sre_parse is None or not hasattr(cls, "_InlineProcessor__handleInline"):
         return False
     if not _stock:
-        _stock.update(run=cls.run, handle=cls._InlineProcessor__handleInline)
+        _stock.update(run=cls.run, handle=cls._InlineProcessor__handleInline,
+                      parse=blockparser.BlockParser.parseBlocks, declining=_declining())
     cls.run = run if on else _stock["run"]
     cls._InlineProcessor__handleInline = handle_inline if on else _stock["handle"]
+    blockparser.BlockParser.parseBlocks = parse_blocks if on else _stock["parse"]
     return True
 
 
