@@ -43,10 +43,12 @@ _stock: dict = {}
 
 
 # What share of a full build's rendering is not article pages (listings, feeds, the cited
-# documents' pages): 10,000 synthetic articles, two processes, the listings' process and the
-# articles' one ended within 0.3 s of each other with 0.42 (0.40 and 0.44 each left one
-# process idle for about half a second).
-LISTING_SHARE = 0.42
+# documents' pages): 10,000 synthetic articles, two processes. In the ninth session the
+# listings' process and the articles' one ended within 0.3 s of each other with 0.42 (0.40
+# and 0.44 each left one idle for about half a second); in the eleventh, on another machine,
+# 0.42 left the listings' process 0.1-0.6 s behind, 0.45 the other 0.2-0.55 s, and 0.43-0.44
+# ended them within 0.1-0.4 s.
+LISTING_SHARE = 0.44
 ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                  "drafts_translations")
 _articles: set = set()                  # the file names of article pages
