@@ -178,6 +178,9 @@ def _run_gated(command: list[str], ready, stdout) -> int | None:
     try:
         process = subprocess.Popen(command, cwd=ROOT, stdout=stdout, pass_fds=(read_end,),
                                    env={**os.environ, GATE: str(read_end)})
+    except BaseException:
+        os.close(write_end)
+        raise
     finally:
         os.close(read_end)
     go = False
@@ -238,15 +241,13 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
                f"INCREMENTAL_SALT={json.dumps(new_salt)}", f"BUILD_JOBS={jobs}"]
     command += ["--delete-output-directory"] if full else ["DELETE_OUTPUT_DIRECTORY=false"]
     stdout = subprocess.DEVNULL if quiet else None
+    if old is None:
+        pages_record.unlink(missing_ok=True)
     if full:  # Pelican empties output/ before it reads: nothing may start before the check
         if not checked():
             return 1
-        if old is None:
-            pages_record.unlink(missing_ok=True)
         code = subprocess.run(command, cwd=ROOT, stdout=stdout).returncode
     else:
-        if old is None:
-            pages_record.unlink(missing_ok=True)
         code = _run_gated(command, checked, stdout)
         if code is None:
             return 1
