@@ -169,10 +169,11 @@ def handle_inline(self, data, patternIndex=0):  # noqa: N803 - Markdown's own ar
     return data
 
 
-def _declining() -> list[tuple[type, str, str]]:
-    """(class, method, expression attribute): block processors whose `method` does nothing but
-    decline (test() False; run() False, the block put back) when the expression finds
-    nothing in the block; for `run`, test() is always True. Markdown 3.11's own."""
+def _declining() -> list[tuple]:
+    """(class, method name, expression attribute, the class's method, its test()): block
+    processors whose `method` does nothing but decline (test() False; run() False, the block
+    put back) when the expression finds nothing in the block; for `run`, test() is always
+    True. Markdown 3.11's own."""
     found = [(blockprocessors.BlockQuoteProcessor, "test", "RE"),
              (blockprocessors.HashHeaderProcessor, "test", "RE"),
              (blockprocessors.SetextHeaderProcessor, "test", "RE"),
