@@ -64,6 +64,13 @@ def test_relative_source_paths_as_pelican(base, source, tmp_path, monkeypatch):
     path = source.format(base=os.path.abspath(base)) if source else source
     assert (cctp_fast_urls.get_relative_source_path(content, path)
             == cctp_fast_urls._stock_relative(content, path))
+    # Remembered, and asked again from another folder (a relative base depends on it).
+    assert (cctp_fast_urls.get_relative_source_path(content, path)
+            == cctp_fast_urls._stock_relative(content, path))
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert (cctp_fast_urls.get_relative_source_path(content, path)
+            == cctp_fast_urls._stock_relative(content, path))
 
 
 @pytest.mark.parametrize("name", ["Đắk Lắk", "Nghị quyết 49-NQ/TW", "<b>Hoà</b> giải", "  C++ & Go  "])

@@ -12,7 +12,8 @@ only on their inputs, and each article restored from the cache (cctp_read_cache)
 them afresh (profiled at 10,000 articles, one new one: 3 and 1.2 of ~20 CPU seconds):
 
 - the source file's path relative to the content folder, found lexically when the path is a
-  plain absolute path inside it (Pelican makes two absolute paths and a relpath);
+  plain absolute path inside it (Pelican makes two absolute paths and a relpath), and
+  remembered per path (each url and save_as asks for it);
 - the slug of a category, tag or author name (each restored article has its own objects).
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ _stock_relative = Content.get_relative_source_path
 _stock_slugify = pelican.urlwrappers.slugify
 _build = {"token": None}
 _base_memo: dict = {}
+_relative_memo: dict = {}
 _slug_memo: dict[tuple, str] = {}
 
 
@@ -38,12 +40,20 @@ def get_relative_source_path(self, source_path: str | None = None) -> str | None
     key = self.settings["PATH"]  # Pelican makes it absolute; a relative one depends on the folder
     if not os.path.isabs(key):
         key = (os.getcwd(), key)
+    # Asked about three times per article per build (url_format computes it for every url
+    # and save_as, whether the metadata has a path or not).
+    found = _relative_memo.get((path, key))
+    if found is not None:
+        return found
     base = _base_memo.get(key)
     if base is None:
         base = _base_memo[key] = os.path.abspath(self.settings["PATH"]) + os.sep
     if path.startswith(base) and os.path.isabs(path) and os.path.normpath(path) == path:
-        return path[len(base):].replace(os.sep, "/")
-    return _stock_relative(self, path)
+        found = path[len(base):].replace(os.sep, "/")
+    else:
+        found = _stock_relative(self, path)
+    _relative_memo[(path, key)] = found
+    return found
 
 
 def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):
