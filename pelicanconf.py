@@ -35,6 +35,7 @@ FAST_PLUGINS = [] if os.environ.get("CCTP_STOCK_BUILD") else [
     "cctp_fast_summary",
     "cctp_fast_markdown",
     "cctp_fast_escape",
+    "cctp_fast_strftime",
     "cctp_fast_templates",
     "cctp_fast_write",
     "cctp_read_cache",
