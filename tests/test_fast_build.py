@@ -125,3 +125,28 @@ def test_parallel_read_reports_a_broken_file_once(tmp_path):
                               env={**os.environ, "CCTP_BUILD_JOBS": jobs, "COLUMNS": "400"})
         runs[jobs] = (done.returncode, done.stdout.count("Error parsing YAML") + done.stderr.count("Error parsing YAML"))
     assert runs["1"] == runs["2"] == (1, 1)
+
+
+def test_parallel_read_takes_the_files_the_generator_has_listed():
+    """cctp_parallel_read plans the workers' shares from the set the articles generator's
+    get_files has just returned, in the same order, instead of walking the folders again."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import cctp_parallel_read as plugin
+
+    walks = []
+
+    class Generator:
+        settings = {"ARTICLE_PATHS": ["articles"], "ARTICLE_EXCLUDES": ["nhap"]}
+
+        def get_files(self, paths, exclude=None, extensions=None):
+            walks.append((paths, exclude, extensions))
+            return {f"articles/{i}.md" for i in range(50)}
+
+    Generator.get_files = plugin._remember_files(Generator.get_files)
+    generator = Generator()
+    listed = generator.get_files(["articles"], exclude=["nhap"])
+    assert plugin._article_files(generator) is listed and len(walks) == 1
+    generator.get_files(["trang"], exclude=[])  # another walk (the pages') is not taken for it
+    assert plugin._article_files(generator) == listed and len(walks) == 3

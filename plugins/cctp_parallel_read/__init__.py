@@ -24,6 +24,7 @@ import os
 import pickle
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +47,7 @@ class Pool:
         self.pids: list[int] = []
         self.readers = generator.readers
         self.stock_read = {}                 # reader -> its own read method
-        files = [os.path.abspath(os.path.join(generator.path, f))
-                 for f in generator.get_files(generator.settings["ARTICLE_PATHS"],
-                                              exclude=generator.settings["ARTICLE_EXCLUDES"])]
+        files = [os.path.abspath(os.path.join(generator.path, f)) for f in _article_files(generator)]
         # cctp_read_cache answers without unpickling the entry.
         cached = getattr(self.readers, "has_cached_data", None) or (
             lambda f: self.readers.get_cached_data(f, (None, None))[0] is not None)
@@ -167,6 +166,26 @@ def _work(readers, paths: list[str], fd: int) -> None:
         os._exit(status)
 
 
+def _article_files(generator):
+    """The files the articles generator is reading, in its order: the set its get_files has
+    just returned (walking 10,000 files a second time took about 0.07 s)."""
+    args = (generator.settings["ARTICLE_PATHS"], generator.settings["ARTICLE_EXCLUDES"])
+    known = generator.__dict__.get("_cctp_files")
+    if known is not None and known[0] == args:
+        return known[1]
+    return generator.get_files(args[0], exclude=args[1])
+
+
+def _remember_files(stock):
+    def get_files(self, paths, exclude=None, extensions=None):
+        files = stock(self, paths, exclude=exclude, extensions=extensions)
+        if extensions is None:
+            self.__dict__["_cctp_files"] = ((paths, exclude), files)
+        return files
+    get_files.stock = stock
+    return get_files
+
+
 _pools: dict[int, Pool] = {}
 
 
@@ -185,5 +204,7 @@ def finish(generator) -> None:
 
 
 def register() -> None:
+    stock = getattr(ArticlesGenerator.get_files, "stock", ArticlesGenerator.get_files)
+    ArticlesGenerator.get_files = _remember_files(stock)
     signals.article_generator_preread.connect(start)
     signals.article_generator_finalized.connect(finish)
