@@ -133,3 +133,45 @@ def test_kept_state_refers_to_the_live_settings():
     assert back["tags"][1].slug == Tag("tư pháp", settings).slug
     with pytest.raises(KeyError):  # outside loads() a wrapper has no settings to take
         pickle.loads(finished.dumps({"tag": tag}, settings))
+
+
+def test_a_restored_body_is_decoded_only_when_read(monkeypatch, tmp_path):
+    """A restored article's body stays UTF-8 until something reads it; Pelican's static links
+    come without decoding it; cctp_incremental digests it the same, decoded or not."""
+    import cctp_incremental as incremental
+    from pelican.contents import Article
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    finished.install()
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(tmp_path), "CACHE_PATH": str(tmp_path / "cache")})
+    monkeypatch.setitem(finished._salt, id(settings), (settings, "stamp"))
+    source = tmp_path / "bai.md"
+    source.write_text("x", encoding="utf-8")
+    body = '<p>Hoà giải ở cơ sở <a href="{static}/anh/hoi-nghi.jpg">ảnh</a></p>'
+    from pelican.utils import SafeDatetime
+
+    made = Article(body, metadata={"title": "Hội nghị", "date": SafeDatetime(2024, 5, 2)}, settings=settings,
+                   source_path=str(source), context={})
+    memo = finished.Memo(Readers(settings, "ArticlesGenerator-Readers"))
+    memo.keep(str(source), (1, 2), made, [])
+    entry = memo.entry(str(source), (1, 2), Article)
+    restored = memo.restore(str(source), entry, Article, {})
+    again = memo.restore(str(source), entry, Article, {})
+
+    assert "_content" not in vars(restored)
+    assert restored.get_static_links() == made.get_static_links() == {"anh/hoi-nghi.jpg"}
+    assert "_content" not in vars(restored)
+
+    monkeypatch.setattr(incremental, "_state", {"memo": {}, "own": {}, "own_items": {}, "own_reduced": {}})
+    incremental._state["dispatch"] = incremental._dispatch()
+    waiting = incremental._content_digest(restored)
+    assert incremental._content_digest(made) == waiting
+    assert again._content == body and "_cctp_body" not in vars(again)
+    assert incremental._content_digest(again) == waiting
+    assert restored.title == "Hội nghị" and "_content" not in vars(restored)
+
+    edited = memo.restore(str(source), entry, Article, {})
+    edited._content = body.replace("Hoà", "Hòa")
+    assert incremental._content_digest(edited) != waiting

@@ -173,6 +173,7 @@ def register() -> None:
     if not _stock:  # plugins are registered again for every Pelican instance (make serve)
         _stock.update(read_file=Readers.read_file)
     Readers.read_file = read_file
+    finished.install()
     Readers.has_cached_data = has_cached_data
     Readers.get_cached_data = get_cached_data
     Readers.cache_data = cache_data
