@@ -31,10 +31,12 @@ def group_keys(article) -> list[tuple[str, str]]:
 
 def best(scores: dict[int, int], here: int, limit: int, size: int) -> list[int]:
     """The `limit` best of `scores` (article place → score): highest score, then nearest to
-    `here`, then the first scored. One integer per candidate, so the comparisons stay in C."""
+    `here`, then the first scored. One integer per candidate, so the comparisons stay in C;
+    only for the candidates scoring at least the limit-th best score."""
     span = len(scores) + 1
+    cut = heapq.nlargest(limit, scores.values())[-1] if len(scores) > limit else 0
     keyed = [((score * (size + 1) - abs(other - here)) * span - order, other)
-             for order, (other, score) in enumerate(scores.items())]
+             for order, (other, score) in enumerate(scores.items()) if score >= cut]
     return [other for _, other in heapq.nlargest(limit, keyed)]
 
 
