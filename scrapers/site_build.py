@@ -4,7 +4,8 @@
 
 What a build depends on is fingerprinted in two parts: the *salt* (the settings files, the
 theme, the plugins, the `scrapers` package and its data files, the installed packages'
-versions, the Python version and the CCTP_* environment variables) and the *content*
+versions (scrapers/installed.py), the Python version and the CCTP_* environment variables)
+and the *content*
 (every file under content/). Both are file sizes and modification times, not file bytes, as
 for Pelican's reader cache: a touched file costs a build, never a wrong one.
 
@@ -37,8 +38,9 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from importlib import metadata
 from pathlib import Path
+
+from scrapers import installed
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ROOT / ".cache" / "cctp-build"
@@ -91,7 +93,7 @@ def salt(settings: Path) -> str:
         parts.append((conf.name, st.st_size, st.st_mtime_ns))
     for top in SALT_PATHS:
         parts.append((top, sorted(_stat_tree(ROOT / top).items())))
-    parts.append(sorted((d.metadata["Name"] or "", d.version) for d in metadata.distributions()))
+    parts.append(installed.stamp())
     # How many processes render changes how fast, never what (tests/test_incremental.py).
     parts.append(sorted((k, v) for k, v in os.environ.items() if k.startswith("CCTP_") and k not in UNSALTED))
     return _digest(parts)

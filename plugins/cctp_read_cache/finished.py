@@ -14,8 +14,8 @@ Keyed on: the file (path, size, modification time in ns, content class), the rea
 digest (settings, reader code, Python, Pelican, Markdown, PyYAML), and a stamp of the code
 and data content_object_init may use: the sizes and modification times of every file under
 the plugin folders and the project's own packages that are imported (scrapers/, its data
-files included), the installed distributions' versions, and the names of the
-content_object_init receivers. The rule this relies on: a content_object_init receiver
+files included), the installed distributions' versions (scrapers/installed.py), and the
+names of the content_object_init receivers. The rule this relies on: a content_object_init receiver
 depends only on the article, the settings, and that code and data (not on other articles
 or the context); all of ours do.
 
@@ -31,10 +31,11 @@ import logging
 import os
 import pickle
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from pelican import signals
+
+from scrapers import installed
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +236,7 @@ def _stat_tree(root: Path, out: list) -> None:
 def code_stamp(settings: dict) -> str:
     """Sizes and modification times of the plugins and of the project's imported packages
     (not the standard library's or installed ones: their versions count instead)."""
-    installed = {os.path.realpath(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}}
+    prefixes = {os.path.realpath(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}}
     roots = {os.path.realpath(p) for p in settings.get("PLUGIN_PATHS", [])}
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
@@ -244,7 +245,7 @@ def code_stamp(settings: dict) -> str:
             # multiprocessing also lists as __mp_main__) is not read.
             continue
         real = os.path.realpath(path)
-        if any(real.startswith(prefix + os.sep) for prefix in installed) or "site-packages" in real:
+        if any(real.startswith(prefix + os.sep) for prefix in prefixes) or "site-packages" in real:
             continue
         roots.add(os.path.dirname(real) if os.path.basename(real) == "__init__.py" else real)
     files: list = []
@@ -254,7 +255,7 @@ def code_stamp(settings: dict) -> str:
         elif os.path.exists(root):
             st = os.stat(root)
             files.append((root, st.st_size, st.st_mtime_ns))
-    versions = sorted((d.metadata["Name"] or "", d.version) for d in metadata.distributions())
+    versions = installed.stamp()
     receivers = sorted(f"{getattr(r, '__module__', '')}.{getattr(r, '__qualname__', r)}"
                        for r in signals.content_object_init.receivers_for(None) if r is not None)
     return hashlib.sha256(repr((files, versions, receivers)).encode()).hexdigest()
