@@ -175,3 +175,50 @@ def test_a_restored_body_is_decoded_only_when_read(monkeypatch, tmp_path):
     edited = memo.restore(str(source), entry, Article, {})
     edited._content = body.replace("Hoà", "Hòa")
     assert incremental._content_digest(edited) != waiting
+
+
+def test_a_restored_article_is_valid_without_its_urls_formatted_again(monkeypatch, tmp_path, caplog):
+    """Pelican asks each article it has just read whether its save_as stays inside the output
+    folder: a restored article answers from what was found when it was kept, while the
+    output folder is the same; otherwise, and for an article outside it, Pelican decides."""
+    from pelican.contents import Article, Content
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+    from pelican.utils import SafeDatetime
+
+    finished.install()
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(tmp_path), "CACHE_PATH": str(tmp_path / "cache"),
+                                       "OUTPUT_PATH": str(tmp_path / "output")})
+    monkeypatch.setitem(finished._salt, id(settings), (settings, "stamp"))
+    memo = finished.Memo(Readers(settings, "ArticlesGenerator-Readers"))
+    made = {}
+    for name, meta in (("noi", {}), ("ngoai", {"save_as": "../ngoai.html"})):
+        source = tmp_path / f"{name}.md"
+        source.write_text("x", encoding="utf-8")
+        made[name] = Article("<p>Một đoạn.</p>", metadata={"title": name, "date": SafeDatetime(2024, 5, 2), **meta},
+                             settings=settings, source_path=str(source), context={})
+        memo.keep(str(source), (1, 2), made[name], [])
+
+    formatted = []
+    stock = Content.get_url_setting
+    monkeypatch.setattr(Content, "get_url_setting", lambda self, key: formatted.append(key) or stock(self, key))
+
+    def restored(name):
+        return memo.restore(str(tmp_path / f"{name}.md"), memo.entry(str(tmp_path / f"{name}.md"), (1, 2), Article),
+                            Article, {})
+
+    inside = restored("noi")
+    assert inside.is_valid() and formatted == []
+    assert inside.is_valid() and formatted == ["save_as"]  # asked again: Pelican's own answer
+    assert made["noi"].is_valid()
+
+    moved = restored("noi")
+    moved.settings = {**settings, "OUTPUT_PATH": str(tmp_path / "khac")}
+    formatted.clear()
+    assert moved.is_valid() and formatted == ["save_as"]
+
+    outside = restored("ngoai")
+    formatted.clear()
+    assert not outside.is_valid() and "save_as" in formatted
+    assert "would be written outside output path" in caplog.text

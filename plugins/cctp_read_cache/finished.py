@@ -194,15 +194,46 @@ def get_static_links(self) -> set:
 
 
 _stock_static_links = None
+_stock_valid_save_as = None
+_checked: dict = {}  # id(restored content) -> (content, the output folder its save_as is inside)
+
+
+def _checked_output(content) -> str | None:
+    """The output folder whose inside `content`'s save_as was found to be, or None: when it
+    is outside, Pelican's is_valid says so itself."""
+    from pelican.utils import sanitised_join
+
+    output = content.settings.get("OUTPUT_PATH")
+    if output is None:
+        return None
+    try:
+        sanitised_join(output, content.save_as)
+    except RuntimeError:
+        return None
+    return output
+
+
+def _has_valid_save_as(self) -> bool:
+    """Pelican asks every file it has just read whether its save_as stays in the output folder:
+    for a restored article the answer kept with it (its save_as follows from the state it was
+    kept with, unchanged since), instead of formatting its URL settings again (about a fifth of
+    restoring 10,000 articles, profiled)."""
+    found = _checked.pop(id(self), None)
+    if found is not None and found[0] is self and found[1] == self.settings.get("OUTPUT_PATH"):
+        return True
+    return _stock_valid_save_as(self)
 
 
 def install() -> None:
-    """Restored bodies decoded when first read (see Body); called by register()."""
-    global _stock_static_links
+    """Restored bodies decoded when first read (see Body) and restored articles' save_as
+    checked when kept (_has_valid_save_as); called by register()."""
+    global _stock_static_links, _stock_valid_save_as
     from pelican.contents import Content
     if _stock_static_links is None:
         _stock_static_links = Content.get_static_links
+        _stock_valid_save_as = Content._has_valid_save_as
     Content.get_static_links = get_static_links
+    Content._has_valid_save_as = _has_valid_save_as
     Content._content = _LazyBody()
 
 
@@ -278,6 +309,7 @@ class Memo:
         settings = readers.settings
         self.settings = settings
         self.salt = _salt[id(settings)][1]
+        _checked.clear()  # what an earlier generator restored was asked about right away
         self.base_path = Path(readers._cache_path + "-finished")
         self.delta_path = Path(readers._cache_path + "-finished-new")
         self.entries: dict = {}
@@ -290,7 +322,7 @@ class Memo:
 
     def entry(self, path: str, stamp: tuple, cls):
         entry = self.entries.get(path)
-        if entry is None or entry[0] != stamp or entry[1] != cls.__qualname__ or len(entry) != 6:
+        if entry is None or entry[0] != stamp or entry[1] != cls.__qualname__ or len(entry) != 7:
             return None
         return entry
 
@@ -305,6 +337,8 @@ class Memo:
             content.__dict__["_cctp_body"] = Body(entry[4], entry[5])
         content.settings = self.settings
         content._context = context
+        if entry[6] is not None:
+            _checked[id(content)] = (content, entry[6])
         self.used.add(path)
         for record in entry[3]:
             logging.getLogger(record.name).handle(record)
@@ -324,7 +358,7 @@ class Memo:
             self.delta.pop(path, None)
             return
         self.entries[path] = self.delta[path] = (stamp, type(content).__qualname__, blob, records,
-                                                 body, links)
+                                                 body, links, _checked_output(content))
         self.used.add(path)
         self.changed = True
 
