@@ -222,3 +222,29 @@ def test_a_restored_article_is_valid_without_its_urls_formatted_again(monkeypatc
     formatted.clear()
     assert not outside.is_valid() and "save_as" in formatted
     assert "would be written outside output path" in caplog.text
+
+
+def test_an_unused_generator_cache_stamps_no_file(monkeypatch):
+    """With the reader cache, a generator's own cache holds nothing, and Pelican no longer
+    stamps every file to look in it or (not) to store into it; a cache that holds a file is
+    looked up as before."""
+    import cctp_read_cache as plugin
+    from pelican.cache import FileStampDataCacher
+    from pelican.generators import CachingGenerator
+
+    monkeypatch.setitem(plugin._stock, "get_generator_cache", FileStampDataCacher.get_cached_data)
+    monkeypatch.setitem(plugin._stock, "cache_generator_data", FileStampDataCacher.cache_data)
+    monkeypatch.setattr(CachingGenerator, "get_cached_data", plugin.unused_get_cached_data)
+    monkeypatch.setattr(CachingGenerator, "cache_data", plugin.unused_cache_data)
+    stamped = []
+    generator = object.__new__(CachingGenerator)
+    generator._cache, generator._cache_data_policy = {}, False
+    generator._get_file_stamp = lambda name: stamped.append(name) or 7
+
+    assert generator.get_cached_data("bai.md", "không có") == "không có"
+    generator.cache_data("bai.md", "bài")
+    assert stamped == [] and generator._cache == {}
+
+    generator._cache_data_policy = True
+    generator.cache_data("bai.md", "bài")
+    assert generator.get_cached_data("bai.md") == "bài" and stamped == ["bai.md", "bai.md"]

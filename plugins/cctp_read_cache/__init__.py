@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Page
+from pelican.generators import CachingGenerator
 from pelican.readers import Readers
 
 from . import finished
@@ -166,13 +167,29 @@ def save_cache(self):
     finished.save(self)
 
 
+def unused_get_cached_data(self, filename, default=None):
+    """A generator's own cache (Pelican's "generator" layer, unused beside this plugin's reader
+    cache) stamped every file it could not hold, twice per article and build."""
+    if filename not in self._cache:
+        return default
+    return _stock["get_generator_cache"](self, filename, default)
+
+
+def unused_cache_data(self, filename, data):
+    if self._cache_data_policy:
+        _stock["cache_generator_data"](self, filename, data)
+
+
 _stock: dict = {}
 
 
 def register() -> None:
     if not _stock:  # plugins are registered again for every Pelican instance (make serve)
-        _stock.update(read_file=Readers.read_file)
+        _stock.update(read_file=Readers.read_file, get_generator_cache=CachingGenerator.get_cached_data,
+                      cache_generator_data=CachingGenerator.cache_data)
     Readers.read_file = read_file
+    CachingGenerator.get_cached_data = unused_get_cached_data
+    CachingGenerator.cache_data = unused_cache_data
     finished.install()
     Readers.has_cached_data = has_cached_data
     Readers.get_cached_data = get_cached_data
