@@ -116,3 +116,29 @@ def test_summaries_are_cut_as_pelican_cuts_them():
                                  extensions=["extra", "sane_lists"])
         for words in (5, 50, 200):
             assert _truncate(True, text, words) == _truncate(False, text, words)
+
+
+def test_files_of_disabled_readers_are_looked_for_only_when_a_reader_is_disabled(tmp_path, caplog):
+    """cctp_fast_archives: with every reader's library installed there is nothing to warn
+    about, and the content folder is not walked for it; with a reader disabled, Pelican's
+    warning about its files comes as before."""
+    import cctp_fast_archives
+    from pelican.generators import ArticlesGenerator
+    from pelican.settings import read_settings
+
+    (tmp_path / "bai.md").write_text("---\ntitle: Một\n---\nx\n", encoding="utf-8")
+    (tmp_path / "cu.rst").write_text("Cũ\n==\n", encoding="utf-8")
+    settings = read_settings(str(Path(__file__).resolve().parent.parent / "pelicanconf.py"),
+                             override={"PATH": str(tmp_path), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False})
+    generator = ArticlesGenerator(context={}, settings=settings, path=str(tmp_path), theme=settings["THEME"],
+                                  output_path=str(tmp_path / "output"))
+    walks = []
+    generator.get_files = lambda *args, **kwargs: walks.append(kwargs) or {"cu.rst"}
+
+    cctp_fast_archives._check_disabled_readers(generator, [""], [])
+    assert walks == []
+
+    generator.readers.disabled_readers = {"rst": SimpleNamespace(disabled_message=lambda: "thiếu docutils")}
+    with caplog.at_level("WARNING"):
+        cctp_fast_archives._check_disabled_readers(generator, [""], [])
+    assert len(walks) == 1 and "cu.rst: thiếu docutils" in caplog.text

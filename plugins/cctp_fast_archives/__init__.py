@@ -25,6 +25,12 @@ upstream fix is docs/upstream/pelican-process-translations-linear.patch. Here, w
 items share a translation id and none is marked as a translation, which is this archive's
 case, the answer is known without it: every item is its own original, sorted by the id, with
 no translations. Any other list goes to Pelican's function.
+
+``_check_disabled_readers`` walks the content folder once more after the articles (and the
+pages) are read, to warn about files that only a disabled reader (one missing its library)
+could read. With no reader disabled, which is the case with this project's dependencies,
+that walk of every file finds nothing by construction (0.06 s at 10,000 articles); it is
+not made.
 """
 from __future__ import annotations
 
@@ -37,6 +43,7 @@ from pelican.generators import ArticlesGenerator
 
 _stock = ArticlesGenerator._build_period_archives
 _stock_translations = pelican.utils.process_translations
+_stock_disabled = pelican.generators.Generator._check_disabled_readers
 
 
 def process_translations(content_list, translation_id=None):
@@ -55,6 +62,11 @@ def process_translations(content_list, translation_id=None):
     for item in content_list:
         item.translations = []
     return list(content_list), []
+
+
+def _check_disabled_readers(self, paths, exclude=None) -> None:
+    if self.readers.disabled_extensions:
+        _stock_disabled(self, paths, exclude)
 
 
 def _build_period_archives(self, sorted_articles, articles, settings):
@@ -123,6 +135,7 @@ def install(_pelican=None) -> None:
         ArticlesGenerator._build_period_archives = _build_period_archives
     # The generators call it by the name they imported.
     pelican.generators.process_translations = process_translations
+    pelican.generators.Generator._check_disabled_readers = _check_disabled_readers
     for method, attribute in (("generate_tags", "tags"), ("generate_categories", "categories"),
                               ("generate_authors", "authors")):
         current = getattr(ArticlesGenerator, method)
