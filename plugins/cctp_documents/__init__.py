@@ -95,19 +95,35 @@ class DocumentGenerator(GroupedGenerator):
 
     def generate_context(self) -> None:
         self.keys_ = KeyDocuments(load_json("key_documents.json")["documents"])
+        # The same citation (and province) is the same document: most archives cite a few
+        # hundred documents many thousand times (folding codes and making slugs, per citation,
+        # was most of this generator's time).
+        self.identified: dict[tuple, tuple[str, DocumentInfo] | None] = {}
         super().generate_context()
 
     def keys(self, article):
         province = getattr(article, "province_info", None)
         out = []
         for citation in getattr(article, "citations", []):
-            info = identify(citation, province, self.keys_)
-            if info is None:
+            key = (citation.get("code"), citation.get("date"), citation.get("type"), citation.get("issuer"),
+                   citation.get("title"), province.slug if province else None)
+            try:
+                found = self.identified[key]
+            except KeyError:
+                found = self.identified[key] = self.document(citation, province)
+            except TypeError:  # a value that is not hashable (a list from the front matter)
+                found = self.document(citation, province)
+            if found is None:
                 continue
-            slug = document_slug(info.code, info.date, info.province)
+            slug, info = found
             citation["doc_slug"] = slug
             out.append((slug, info.code, info))
         return out
+
+    def document(self, citation: dict, province) -> tuple[str, DocumentInfo] | None:
+        """(slug, info) of the document a citation names, or None."""
+        info = identify(citation, province, self.keys_)
+        return None if info is None else (document_slug(info.code, info.date, info.province), info)
 
     def annotate(self, article, groups):
         urls = {g.slug: g.url for g in groups}
