@@ -47,7 +47,7 @@ def stats(state: Path) -> dict:
 
 
 def record(state: Path) -> dict:
-    return json.loads(next(state.glob("*.json")).read_text(encoding="utf-8"))
+    return site_build._load(next(state.glob("*.record")))
 
 
 def bundles(output: Path) -> dict[str, str]:

@@ -119,12 +119,21 @@ def build_jobs() -> int:
 
 def state_path(settings: Path, output: Path, state_dir: Path = STATE_DIR) -> Path:
     key = _digest([str(settings.resolve()), str(output.resolve())])
-    return state_dir / f"{key}.json"
+    return state_dir / f"{key}.record"
 
 
 def _load(path: Path) -> dict | None:
+    """The record of the last build, pickled: as JSON (until the twelfth session) the 5 MB of
+    10,000 sources' and 17,000 output files' stamps took 0.07 s to read and 0.06 s to write,
+    a third of an unchanged tree's build. A JSON record left by an older build is read once."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as fh:
+            found = pickle.load(fh)
+        return found if isinstance(found, dict) else None
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        pass
+    try:
+        return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -132,8 +141,10 @@ def _load(path: Path) -> dict | None:
 def _save(path: Path, state: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state), encoding="utf-8")
+    with open(tmp, "wb") as fh:
+        pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+    path.with_suffix(".json").unlink(missing_ok=True)
 
 
 def _listing(output: Path, skip_top: tuple[str, ...] = ()) -> dict[str, list[int]]:

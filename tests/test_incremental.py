@@ -257,3 +257,26 @@ def test_what_a_page_reads_of_the_browse_groups_is_noted(monkeypatch):
     reading.clear()
     getattr_(env, "text", "upper"), getitem(env, {"a": 1}, "a"), getattr_(env, {"a": 1}, "items")
     assert reading == set()
+
+
+def test_the_build_record_is_kept_whole_and_read_from_an_older_format(tmp_path):
+    """The record of the last build is pickled, written whole or not at all; a JSON record an
+    older build left is read (so an update does not render every page again) and replaced."""
+    import json
+
+    record = site_build.state_path(tmp_path / "pelicanconf.py", tmp_path / "output", tmp_path / "state")
+    state = {"salt": "s", "content": {"articles/2024/bai.md": [120, 7]}, "output": {"index.html": [9, 8]},
+             "seconds": {"site": 1.5, "index": None}}
+    assert site_build._load(record) is None
+
+    legacy = record.with_suffix(".json")
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text(json.dumps(state), encoding="utf-8")
+    assert site_build._load(record) == state
+
+    site_build._save(record, {**state, "salt": "t"})
+    assert not legacy.exists() and site_build._load(record) == {**state, "salt": "t"}
+    assert sorted(p.name for p in record.parent.iterdir()) == [record.name]
+
+    record.write_bytes(b"\x80\x05 cut short")
+    assert site_build._load(record) is None
