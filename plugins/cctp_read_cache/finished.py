@@ -15,9 +15,9 @@ digest (settings, reader code, Python, Pelican, Markdown, PyYAML), and a stamp o
 and data content_object_init may use: the sizes and modification times of every file under
 the plugin folders and the project's own packages that are imported (scrapers/, its data
 files included), the installed distributions' versions (scrapers/installed.py), and the
-names of the content_object_init receivers. The rule this relies on: a content_object_init receiver
-depends only on the article, the settings, and that code and data (not on other articles
-or the context); all of ours do.
+names of the content_object_init receivers. The rule this relies on: a content_object_init
+receiver depends only on the article, the settings, and that code and data (not on other
+articles or the context); all of ours do.
 
 Stored as a base file and a small file of what changed since, so that one new article does
 not rewrite every article's state (the base is rewritten, without entries for files no
@@ -158,9 +158,9 @@ def load(path: Path, salt: str) -> dict | None:
 
 
 class Body:
-    """A restored article's body, not yet decoded: unpickling 10,000 bodies of about 4 kB of
-    Vietnamese text was more than half of restoring the articles, and a build that renders a
-    few pages reads a few of them. It waits in the article's ``_cctp_body`` until ``_content``
+    """A restored article's body, not yet decoded: decoding 10,000 bodies of about 4 kB of
+    Vietnamese text was about a quarter of unpickling the restored articles, and a build that
+    renders a few pages reads a few of them. It waits in the article's ``_cctp_body`` until ``_content``
     is first read (_LazyBody), and cctp_incremental digests it as these bytes either way.
     ``static_links``: what Pelican's get_static_links, asked for every article while the
     context is made, found in it when it was read."""
@@ -196,32 +196,23 @@ def get_static_links(self) -> set:
 _stock_static_links = None
 _stock_valid_save_as = None
 _checked: dict = {}  # id(restored content) -> (content, the output folder its save_as is inside)
-
-
-def _checked_output(content) -> str | None:
-    """The output folder whose inside `content`'s save_as was found to be, or None: when it
-    is outside, Pelican's is_valid says so itself."""
-    from pelican.utils import sanitised_join
-
-    output = content.settings.get("OUTPUT_PATH")
-    if output is None:
-        return None
-    try:
-        sanitised_join(output, content.save_as)
-    except RuntimeError:
-        return None
-    return output
+_pending: dict = {}  # id(content just kept) -> (content, its Memo, its path)
 
 
 def _has_valid_save_as(self) -> bool:
     """Pelican asks every file it has just read whether its save_as stays in the output folder:
     for a restored article the answer kept with it (its save_as follows from the state it was
     kept with, unchanged since), instead of formatting its URL settings again (about a fifth of
-    restoring 10,000 articles, profiled)."""
+    restoring 10,000 articles, profiled); for an article just made and kept, Pelican's answer,
+    kept with it."""
     found = _checked.pop(id(self), None)
     if found is not None and found[0] is self and found[1] == self.settings.get("OUTPUT_PATH"):
         return True
-    return _stock_valid_save_as(self)
+    valid = _stock_valid_save_as(self)
+    kept = _pending.pop(id(self), None)
+    if valid and kept is not None and kept[0] is self:
+        kept[1].checked(kept[2], self.settings.get("OUTPUT_PATH"))
+    return valid
 
 
 def install() -> None:
@@ -309,7 +300,8 @@ class Memo:
         settings = readers.settings
         self.settings = settings
         self.salt = _salt[id(settings)][1]
-        _checked.clear()  # what an earlier generator restored was asked about right away
+        _checked.clear()  # what an earlier generator restored or kept was asked about right away
+        _pending.clear()
         self.base_path = Path(readers._cache_path + "-finished")
         self.delta_path = Path(readers._cache_path + "-finished-new")
         self.entries: dict = {}
@@ -357,10 +349,20 @@ class Memo:
         except Exception:  # noqa: BLE001 - something pickle cannot take: never restored
             self.delta.pop(path, None)
             return
+        # Whether its save_as is inside the output folder: Pelican asks next (_has_valid_save_as).
         self.entries[path] = self.delta[path] = (stamp, type(content).__qualname__, blob, records,
-                                                 body, links, _checked_output(content))
+                                                 body, links, None)
+        _pending[id(content)] = (content, self, path)
         self.used.add(path)
         self.changed = True
+
+    def checked(self, path: str, output: str | None) -> None:
+        """The file just kept has its save_as inside `output` (Pelican's is_valid said so)."""
+        entry = self.entries.get(path)
+        if entry is not None:
+            self.entries[path] = entry[:6] + (output,)
+            if path in self.delta:
+                self.delta[path] = self.entries[path]
 
     def save(self) -> None:
         if not self.changed:
