@@ -250,3 +250,54 @@ def test_an_unused_generator_cache_stamps_no_file(monkeypatch):
     generator._cache_data_policy = True
     generator.cache_data("bai.md", "bài")
     assert generator.get_cached_data("bai.md") == "bài" and stamped == ["bai.md", "bai.md"]
+
+
+def test_the_entries_base_is_loaded_only_for_an_entry_it_holds(monkeypatch, tmp_path):
+    """The reader cache's base of entries (55 MB at 10,000 articles) is not loaded to learn
+    that a new file is not in it, nor to keep the new file's entry: its index says so. An
+    entry the index holds at the file's stamp loads it; an index that does not go with the
+    base (a base written by an older build) is not trusted."""
+    import os
+
+    import cctp_read_cache as plugin
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    for name in ("has_cached_data", "get_cached_data", "cache_data", "save_cache"):
+        monkeypatch.setattr(Readers, name, getattr(plugin, name), raising=False)
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(tmp_path), "CACHE_PATH": str(tmp_path / "cache")})
+    sources = []
+    for i in range(10):
+        sources.append(tmp_path / f"bai-{i}.md")
+        sources[-1].write_text(f"bài {i}", encoding="utf-8")
+    first = Readers(settings, "ArticlesGenerator-Readers")
+    Path(first._cache_path).parent.mkdir(parents=True)
+    for i, source in enumerate(sources):
+        first.cache_data(str(source), (f"<p>{i}</p>", {}))
+    first.save_cache()
+
+    loaded = []
+    stock_load = plugin.finished.load
+    monkeypatch.setattr(plugin.finished, "load", lambda path, salt: loaded.append(Path(path).name) or stock_load(path, salt))
+    new = tmp_path / "moi.md"
+    new.write_text("mới", encoding="utf-8")
+    second = Readers(settings, "ArticlesGenerator-Readers")
+    assert all(second.has_cached_data(str(s)) for s in sources) and not second.has_cached_data(str(new))
+    assert second.get_cached_data(str(new), "đọc") == "đọc"
+    second.cache_data(str(new), ("<p>mới</p>", {}))
+    second.save_cache()
+    assert "ArticlesGenerator-Readers-entries" not in loaded
+
+    third = Readers(settings, "ArticlesGenerator-Readers")
+    assert third.get_cached_data(str(new)) == ("<p>mới</p>", {})
+    assert "ArticlesGenerator-Readers-entries" not in loaded
+    assert third.get_cached_data(str(sources[3])) == ("<p>3</p>", {})
+    assert loaded.count("ArticlesGenerator-Readers-entries") == 1
+
+    base = Path(third._cache_path + "-entries")
+    later = base.stat().st_mtime_ns + 5_000_000_000
+    os.utime(base, ns=(later, later))  # not the base the index was made with
+    loaded.clear()
+    fourth = Readers(settings, "ArticlesGenerator-Readers")
+    assert fourth.has_cached_data(str(sources[0])) and loaded.count("ArticlesGenerator-Readers-entries") == 1

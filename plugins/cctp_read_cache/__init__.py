@@ -105,18 +105,81 @@ def read_file(self, base_path, path, content_class=Page, fmt=None, context=None,
                               context_sender=context_sender)
 
 
-def _entries(readers) -> dict:
-    """path → (file stamp, pickled (content, metadata)), loaded at the first use. Kept as a
-    base file and a file of the entries made since (finished.save_split): one new article
-    wrote the whole 55 MB of a 10,000-article archive's entries again."""
-    state = readers.__dict__.get("_cctp_entries")
-    if state is None:
-        state = {"entries": {}, "delta": {}, "base_size": 0}
+class _Entries:
+    """path → (file stamp, pickled (content, metadata)) of one Readers. Kept as a base file, an
+    index of the base's stamps, and a file of the entries made since (as finished.save_split):
+    one new article wrote the whole 55 MB of a 10,000-article archive's entries again, and
+    loading them took 0.05–0.1 s of a build that restores every unchanged article from the
+    finished articles and asks the reader cache about one new file. The base is loaded when an
+    entry its index holds, at the file's current stamp, is asked for."""
+
+    def __init__(self, readers) -> None:
+        self.base_path, self.delta_path = _entries_paths(readers)
+        self.index_path = Path(readers._cache_path + "-entries-index")
+        self.salt = _format(readers)
+        self.base: dict | None = {}
+        self.index: dict = {}
+        self.delta: dict = {}
+        self.indexed = False  # whether the index file goes with the base file
         if readers.settings["LOAD_CONTENT_CACHE"]:
-            loaded = finished.load_split(*_entries_paths(readers), _format(readers))
-            state.update(entries=loaded[0], delta=loaded[1], base_size=loaded[2])
-        readers.__dict__["_cctp_entries"] = state
-    return state["entries"]
+            self.delta = finished.load(self.delta_path, self.salt) or {}
+            found = finished.load(self.index_path, self.salt)
+            if found is not None and found.get("base") == _stamp(self.base_path):
+                self.base, self.index, self.indexed = None, found["stamps"], True
+            else:  # an older layout, or an index that does not go with the base
+                self.base = finished.load(self.base_path, self.salt) or {}
+                self.index = {path: entry[0] for path, entry in self.base.items()}
+                self.delta = self.delta if self.base else {}
+
+    def get(self, path: str, stamp):
+        """The entry of `path` if it was made at `stamp`, else None."""
+        entry = self.delta.get(path)
+        if (entry is None or entry[0] != stamp) and self.index.get(path) == stamp:
+            if self.base is None:
+                self.base = finished.load(self.base_path, self.salt) or {}
+            entry = self.base.get(path)
+        return entry if entry is not None and entry[0] == stamp else None
+
+    def has(self, path: str, stamp) -> bool:
+        entry = self.delta.get(path)
+        return (entry is not None and entry[0] == stamp) or self.index.get(path) == stamp
+
+    def put(self, path: str, entry) -> None:
+        self.delta[path] = entry
+
+    def save(self) -> None:
+        """The new entries alone, or everything again once they outgrow a fifth of the base."""
+        if self.index and len(self.delta) <= finished.REWRITE_SHARE * len(self.index):
+            finished.write(self.delta_path, (self.salt, self.delta))
+            if not self.indexed:
+                self._write_index()
+            return
+        if self.base is None:
+            self.base = finished.load(self.base_path, self.salt) or {}
+        self.base.update(self.delta)
+        finished.write(self.base_path, (self.salt, self.base))
+        self.index, self.delta = {path: entry[0] for path, entry in self.base.items()}, {}
+        self._write_index()
+        self.delta_path.unlink(missing_ok=True)
+
+    def _write_index(self) -> None:
+        finished.write(self.index_path, (self.salt, {"base": _stamp(self.base_path), "stamps": self.index}))
+        self.indexed = True
+
+
+def _stamp(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _entries(readers) -> _Entries:
+    found = readers.__dict__.get("_cctp_entries")
+    if found is None:
+        found = readers.__dict__["_cctp_entries"] = _Entries(readers)
+    return found
 
 
 def _entries_paths(readers) -> tuple[Path, Path]:
@@ -129,14 +192,14 @@ def _format(readers) -> str:
 
 
 def has_cached_data(self, filename) -> bool:
-    """Whether get_cached_data has an entry for this file as it is now (without unpickling it)."""
-    entry = _entries(self).get(filename)
-    return entry is not None and entry[0] == self._get_file_stamp(filename)
+    """Whether get_cached_data has an entry for this file as it is now (without unpickling it,
+    or loading the base of the entries)."""
+    return _entries(self).has(filename, self._get_file_stamp(filename))
 
 
 def get_cached_data(self, filename, default=None):
-    entry = _entries(self).get(filename)
-    if entry is None or entry[0] != self._get_file_stamp(filename):
+    entry = _entries(self).get(filename, self._get_file_stamp(filename))
+    if entry is None:
         return default
     try:
         return finished.loads(entry[1], self.settings)
@@ -151,17 +214,14 @@ def cache_data(self, filename, data):
         blob = finished.dumps(data, self.settings)
     except Exception:  # noqa: BLE001 - something pickle cannot take: read it again next time
         return
-    entry = (self._get_file_stamp(filename), blob)
-    _entries(self)[filename] = self.__dict__["_cctp_entries"]["delta"][filename] = entry
+    _entries(self).put(filename, (self._get_file_stamp(filename), blob))
     self.__dict__["_cctp_read_into"] = True
 
 
 def save_cache(self):
     # Nothing read: the file on disk already holds what was loaded from it.
     if self.__dict__.get("_cctp_read_into"):
-        state = self.__dict__["_cctp_entries"]
-        finished.save_split(*_entries_paths(self), _format(self), state["entries"], state["delta"],
-                            state["base_size"])
+        _entries(self).save()
         self.__dict__["_cctp_read_into"] = False
         Path(self._cache_path).unlink(missing_ok=True)  # Pelican's own, from an older build
     finished.save(self)
