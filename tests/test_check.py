@@ -106,3 +106,77 @@ def test_a_changed_file_is_checked_against_the_others_slugs_and_sources(content)
     found = rules._repeats(content, path, meta)
     assert sorted(f.field for f in found) == ["slug", "source"]
     assert all(str(copy) in f.message for f in found)
+
+
+def _repeats_by_reading(content, path, meta):
+    """_repeats by its definition: every other article's front matter read and matched."""
+    import re
+
+    from scrapers.check import FRONT
+
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    wanted = {"slug": [str(meta["slug"])] if meta.get("slug") else [],
+              "source": [str(v) for v in (source.get("sha256"), source.get("url")) if v]}
+    lines = {key: re.compile(rf"^\s*(?:- )?{prefix}:\s*['\"]?(?:{'|'.join(map(re.escape, values))})['\"]?\s*$", re.M)
+             for key, prefix, values in (("slug", "slug", wanted["slug"]), ("source", "(?:sha256|url)", wanted["source"]))
+             if values}
+    out = []
+    for other in sorted((content / "articles").rglob("*.md")):
+        if other.resolve() == path.resolve():
+            continue
+        head = FRONT.match(other.read_bytes().decode("utf-8", errors="replace"))
+        out += [(key, str(other)) for key, pattern in lines.items() if head and pattern.search(head.group("meta"))]
+    return out
+
+
+def test_repeats_are_found_as_reading_every_article_finds_them(tmp_path, monkeypatch):
+    """The slugs and sources of the other articles come from an index kept between checks
+    (scrapers/check.py's _article_values), and find what reading each article's front matter
+    finds, however its lines are written (quoted or not, in a list, a value on the next line,
+    a key with no value before another); an article that changed is read again."""
+    import os
+    import random
+
+    from scrapers import check as rules
+
+    monkeypatch.setattr(rules, "INDEX_DIR", tmp_path / "index")
+    rng = random.Random(5)
+    values = ["bai-mot", "bai-hai", "https://baobinhdinh.vn/a.html", "ab12cd34", "bai-ba"]
+    shapes = ["{k}: {v}", "{k}: '{v}'", '{k}: "{v}"', "  - {k}: {v}", "    {k}: '{v}\"", "{k}:\n  {v}",
+              "{k}:\nurl: {v}", "{k}: {v}'", "{k}: \"{v}", "{k}: x{v}", "{k}:  {v}  "]
+    content = tmp_path / "content"
+    folder = content / "articles" / "2024"
+    folder.mkdir(parents=True)
+    files = []
+    for i in range(40):
+        lines = [rng.choice(shapes).format(k=rng.choice(["slug", "url", "sha256"]), v=rng.choice(values))
+                 for _ in range(rng.randint(1, 4))]
+        files.append(folder / f"bai-{i}.md")
+        files[-1].write_text("---\ntitle: Bài\n" + "\n".join(lines) + "\n---\nslug: bai-mot\n", encoding="utf-8")
+    for i in range(60):
+        slug, url = rng.choice(values), rng.choice(values)
+        meta = {"slug": slug, "source": {"url": url, "sha256": rng.choice(values)}}
+        path = files[i % len(files)]
+        found = [(f.field, f.message.split(" trùng với ")[-1].split("cùng nguồn với ")[-1].split(" (bài trùng)")[0].rstrip("."))
+                 for f in rules._repeats(content, path, meta)]
+        assert found == _repeats_by_reading(content, path, meta)
+        if i % 10 == 9:  # an article edited between checks
+            edited = files[rng.randrange(len(files))]
+            edited.write_text(edited.read_text(encoding="utf-8").replace("title: Bài", f"slug: {slug}"), encoding="utf-8")
+            later = edited.stat().st_mtime_ns + 1_000_000_000
+            os.utime(edited, ns=(later, later))
+    assert len(list((tmp_path / "index").iterdir())) == 1
+
+    stale = tmp_path / "index" / "0123456789abcdef.pickle"  # another folder's, not checked for months
+    stale.write_bytes(b"")
+    os.utime(stale, ns=(0, 0))
+    rules._repeats(content, files[0], {"slug": "bai-mot"})  # reads the article edited last
+    assert not stale.exists() and len(list((tmp_path / "index").iterdir())) == 1
+    empty = tmp_path / "trong"
+    (empty / "articles").mkdir(parents=True)
+    assert rules._repeats(empty, empty / "articles" / "moi.md", {"slug": "bai-mot"}) == []
+    read = []
+    stock = rules._candidates
+    monkeypatch.setattr(rules, "_candidates", lambda data: read.append(1) or stock(data))
+    rules._repeats(content, files[0], {"slug": "bai-mot"})
+    assert read == []  # nothing changed since the last check: no article read
