@@ -21,6 +21,7 @@ import yaml
 
 from .gazetteer import doc_types, gazetteer, topics
 from .sanitize import unsafe_parts
+from .write import atomic_write
 
 FRONT = re.compile(r"\A---\n(?P<meta>.*?\n)---\n", re.DOTALL)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -330,11 +331,7 @@ def _article_values(content: Path) -> dict[str, tuple[frozenset, frozenset]]:
         values[other] = entry[1]
     if changed or len(fresh) != len(kept):
         try:
-            INDEX_DIR.mkdir(parents=True, exist_ok=True)
-            tmp = index_path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(fresh, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, index_path)
+            atomic_write(index_path, pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
             _prune(index_path)
         except OSError:  # a read-only checkout: the next check reads the files again
             pass
@@ -371,9 +368,9 @@ def _repeats(content: Path, path: Path, meta: dict) -> list[Finding]:
     here = path.resolve()
     for name, (slugs, sources) in _article_values(content).items():
         hits = [key for key, held in (("slug", slugs), ("source", sources)) if any(v in held for v in wanted[key])]
-        if not hits or Path(name).resolve() == here:
+        other = Path(name) if hits else None
+        if not hits or other.resolve() == here:
             continue
-        other = Path(name)
         for key in hits:
             message = f"slug '{meta['slug']}' trùng với {other}." if key == "slug" else f"cùng nguồn với {other} (bài trùng)."
             out.append(Finding(path, 0, key, message, f"slug: {meta['slug']}-2" if key == "slug" else "xoá một trong hai bài"))

@@ -139,11 +139,9 @@ def _load(path: Path) -> dict | None:
 
 
 def _save(path: Path, state: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    from scrapers.write import atomic_write  # here: an unchanged tree's build saves nothing
+
+    atomic_write(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
     path.with_suffix(".json").unlink(missing_ok=True)
 
 
