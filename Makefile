@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUTPUT := output
 STAMP  := $(VENV)/.installed
 
-.PHONY: build site index check test serve publish clean axe admin admin-deps admin-site
+.PHONY: build site index check test serve watch publish clean axe admin admin-deps admin-site
 
 # `cctp build` (scrapers/site_build.py) checks the changed articles, renders only the pages
 # they touch, removes pages no longer produced and updates the search index; on an unchanged
@@ -24,6 +24,13 @@ check: $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/cctp build --settings pelicanconf.py --output $(OUTPUT)
+
+# `make build`, then stays: each change under content/ (a save, a git pull) is built as soon as
+# it lands, by a process that keeps Pelican and the articles loaded (scrapers/resident.py).
+# Ctrl-C stops it. SETTINGS=publishconf.py for the public site.
+SETTINGS ?= pelicanconf.py
+watch: $(STAMP)
+	$(BIN)/cctp build --watch --settings $(SETTINGS) --output $(OUTPUT)
 
 index: $(STAMP)
 	$(BIN)/python -m scrapers.index $(OUTPUT)

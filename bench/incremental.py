@@ -1,7 +1,7 @@
 """Incremental build: one new article added to a built archive, and an unchanged tree.
 
     python bench/incremental.py --articles 10000 [--repeat 3] [--batch 1] [--settings publishconf.py]
-                                [--index] [--keep DIR] [--cold]
+                                [--index] [--keep DIR] [--cold] [--watch]
 
 Generates N articles (bench/corpus.py), builds them once with `cctp build` (the first build,
 from an empty output/), then --repeat times: adds --batch new articles (the newest, in a
@@ -16,6 +16,11 @@ index step's own seconds and the bundles it indexed again are printed too.
 machine whose page cache empties within a minute that build is a cold one: at 10,000
 articles it took 5.5 s against 4.1-4.4 s back to back (twelfth session).
 
+--watch runs the additions' builds in `cctp build --watch` (scrapers/resident.py) instead
+of one `cctp build` each: the time printed is from the new file's writing to the end of the
+build it started (the watcher's noticing included), read from the build's record; an
+unchanged tree is not built at all there, so that line is left out.
+
 --keep DIR works there and keeps it: run again with the same DIR and --articles, the built
 archive is reused (the articles an earlier run added are deleted and the archive rebuilt
 first, untimed), which saves the first build's many minutes.
@@ -27,7 +32,9 @@ import json
 import os
 import pickle
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -84,6 +91,7 @@ def main() -> None:
     parser.add_argument("--index", action="store_true", help="include the search index step")
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temporary folder)")
     parser.add_argument("--cold", action="store_true", help="empty the page cache before each addition's build (root)")
+    parser.add_argument("--watch", action="store_true", help="build each addition with `cctp build --watch`")
     args = parser.parse_args()
     if args.cold:
         drop_caches()
@@ -117,6 +125,35 @@ def main() -> None:
         started = time.perf_counter()
         build_index(output)
         print(f"chỉ mục từ đầu: {time.perf_counter() - started:.1f} s")
+    watcher = None
+    if args.watch:
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "scrapers.cli", "build", "--watch", "--settings", str(settings),
+             "--content", str(content), "--output", str(output), "--state-dir", str(state),
+             *([] if args.index else ["--no-index"])],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for line in watcher.stderr:  # its first build (nothing to do) is done
+            if "Đang theo dõi" in line:
+                break
+        else:
+            sys.exit("cctp build --watch dừng trước khi theo dõi")
+
+    def watched() -> float:
+        """Seconds from the files' writing (just before) to the end of the build they started."""
+        started = time.perf_counter()
+        sources = {k: list(v) for k, v in site_build._stat_tree(content).items()}
+        path, seen = next(state.glob("*.record")), None
+        while True:
+            time.sleep(0.005)
+            stamp = path.stat().st_mtime_ns  # read again only when written: it is 5 MB
+            if stamp == seen:
+                continue
+            seen, done = stamp, record(state)
+            if done and done.get("output") is not None and done.get("content") == sources:
+                return time.perf_counter() - started
+            if watcher.poll() is not None:
+                sys.exit(f"cctp build --watch dừng (mã {watcher.returncode})")
+
     added, indexed, unchanged = [], [], []
     for step in range(args.repeat):
         before = bundles(output)
@@ -126,7 +163,7 @@ def main() -> None:
             atomic_write(article_path(content, doc), render(doc))
         if args.cold:
             drop_caches()
-        added.append(build())
+        added.append(watched() if watcher else build())
         s = stats(state)
         line = f"  + {args.batch} bài: {added[-1]:.2f} s (dựng {s['rendered']} lượt, giữ {s['skipped']}, xoá {s['removed']} tệp)"
         if args.index:
@@ -135,13 +172,20 @@ def main() -> None:
             again = sorted(name for name, digest in after.items() if before.get(name) != digest)
             line += f"; chỉ mục {indexed[-1]:.2f} s, lập lại {', '.join(again) or 'không phần nào'}"
         print(line)
-        unchanged.append(build())
+        if watcher:
+            time.sleep(2)  # while the watcher reloads what the next build restores
+        else:
+            unchanged.append(build())
+    if watcher:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait()
     print(f"tải sau khi đo: {load()}; trung vị của {len(added)} lần:")
     print(f"  thêm {args.batch} bài rồi dựng lại:   {statistics.median(added):6.2f} s  ({', '.join(f'{x:.2f}' for x in added)})")
     if indexed:
         print(f"    trong đó chỉ mục tìm kiếm: {statistics.median(indexed):6.2f} s  ({', '.join(f'{x:.2f}' for x in indexed)})")
-    print(f"  dựng lại khi không đổi gì: {statistics.median(unchanged):6.2f} s  "
-          f"({', '.join(f'{x:.2f}' for x in unchanged)})")
+    if unchanged:
+        print(f"  dựng lại khi không đổi gì: {statistics.median(unchanged):6.2f} s  "
+              f"({', '.join(f'{x:.2f}' for x in unchanged)})")
     if not args.keep:
         shutil.rmtree(base)
 

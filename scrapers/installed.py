@@ -11,12 +11,19 @@ import os
 import sys
 
 SUFFIXES = (".dist-info", ".egg-info")
+# The project's own folder: on sys.path or not depending on how a command was started (Pelican
+# puts the settings' folder there, `python -m` the current one), and its metadata folder is the
+# editable install's, not an installed distribution (its code is stamped file by file).
+PROJECT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 def stamp(paths: list[str] | None = None) -> list[tuple[str, int]]:
-    """Sorted (folder name, modification time in ns) of the metadata folders on `paths`."""
+    """Sorted (folder name, modification time in ns) of the metadata folders on `paths`, but
+    the project's own folder."""
     found = []
     for entry in dict.fromkeys(sys.path if paths is None else paths):
+        if os.path.realpath(entry or ".") == PROJECT:
+            continue
         try:
             names = os.listdir(entry or ".")
         except OSError:  # a zip file, or a folder that is gone

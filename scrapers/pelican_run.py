@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> None:
         else:  # a message, which Python would print
             print(stop.code, file=sys.stderr)
             code = 1
+    if code == 0:
+        from scrapers import resident
+
+        resident.write_report()  # what a resident build process (cctp build --watch) keeps
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -179,7 +179,14 @@ def _check(content: Path, changed: list[str] | None) -> int:
     return 1 if errors else 0
 
 
-def _run_gated(command: list[str], ready, stdout) -> int | None:
+def _spawn(args: list[str], env: dict, stdout, pass_fds=(), close_fds=()) -> subprocess.Popen:
+    """Pelican (scrapers/pelican_run) with `args`, in a new Python (a resident build forks
+    instead: scrapers/resident.Zygote.start). `close_fds`: ours only, which Popen closes anyway."""
+    return subprocess.Popen([sys.executable, "-m", "scrapers.pelican_run", *args], cwd=ROOT, stdout=stdout,
+                            pass_fds=pass_fds, env={**os.environ, **env})
+
+
+def _run_gated(args: list[str], ready, stdout, launch=_spawn) -> int | None:
     """Runs Pelican (scrapers/pelican_run) while `ready()` decides here whether it may write:
     it reads and makes its context meanwhile, and waits at its gate before writing anything.
     Pelican's exit status, or None when `ready()` said no (Pelican then writes nothing)."""
@@ -187,8 +194,7 @@ def _run_gated(command: list[str], ready, stdout) -> int | None:
 
     read_end, write_end = os.pipe()
     try:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=stdout, pass_fds=(read_end,),
-                                   env={**os.environ, GATE: str(read_end)})
+        process = launch(args, {GATE: str(read_end)}, stdout, pass_fds=(read_end,), close_fds=(write_end,))
     except BaseException:
         os.close(write_end)
         raise
@@ -208,7 +214,8 @@ def _run_gated(command: list[str], ready, stdout) -> int | None:
 
 
 def build(content: Path, output: Path, settings: Path, full: bool = False, index: bool = True,
-          check: bool = True, quiet: bool = False, state_dir: Path = STATE_DIR) -> int:
+          check: bool = True, quiet: bool = False, state_dir: Path = STATE_DIR, launch=_spawn) -> int:
+    """`launch`: how Pelican is started (_spawn; `cctp build --watch` forks, scrapers/resident)."""
     started = time.perf_counter()
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
     jobs = build_jobs()
@@ -245,9 +252,8 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
             _save(record, {**old, "output": None})
         return True
 
-    # Pelican's command line, ending without freeing the build's objects one by one.
-    command = [sys.executable, "-m", "scrapers.pelican_run", str(content), "-s", str(settings), "-o", str(output),
-               "--fatal", "errors",
+    # Pelican's arguments (scrapers/pelican_run ends without freeing the build's objects one by one).
+    command = [str(content), "-s", str(settings), "-o", str(output), "--fatal", "errors",
                "-e", f"INCREMENTAL_STATE={json.dumps(str(pages_record))}",
                f"INCREMENTAL_SALT={json.dumps(new_salt)}", f"BUILD_JOBS={jobs}"]
     command += ["--delete-output-directory"] if full else ["DELETE_OUTPUT_DIRECTORY=false"]
@@ -257,9 +263,9 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     if full:  # Pelican empties output/ before it reads: nothing may start before the check
         if not checked():
             return 1
-        code = subprocess.run(command, cwd=ROOT, stdout=stdout).returncode
+        code = launch(command, {}, stdout).wait()
     else:
-        code = _run_gated(command, checked, stdout)
+        code = _run_gated(command, checked, stdout, launch)
         if code is None:
             return 1
     if code != 0:
@@ -312,8 +318,20 @@ def add_arguments(p) -> None:
     p.add_argument("--full", action="store_true", help="dựng lại toàn bộ vào thư mục trống")
     p.add_argument("--no-index", action="store_true", help="không dựng chỉ mục tìm kiếm")
     p.add_argument("--no-check", action="store_true", help="không kiểm tra content/ trước khi dựng")
+    p.add_argument("--watch", action="store_true",
+                   help="dựng, rồi ở lại và dựng lại mỗi khi content/ đổi (nhanh hơn mỗi lần gọi lệnh; Ctrl-C để dừng)")
+    p.add_argument("--state-dir", type=Path, default=STATE_DIR,
+                   help="nơi giữ hồ sơ các lần dựng (mặc định: .cache/cctp-build)")
 
 
 def run(args) -> int:
-    return build(args.content.resolve(), args.output.resolve(), args.settings.resolve(), full=args.full,
-                 index=not args.no_index, check=not args.no_check)
+    paths = (args.content.resolve(), args.output.resolve(), args.settings.resolve())
+    if args.watch:
+        if args.full:
+            raise SystemExit("--watch không đi cùng --full: dựng lại toàn bộ trước, rồi mới theo dõi")
+        from scrapers import resident
+
+        return resident.watch(*paths, index=not args.no_index, check=not args.no_check,
+                              state_dir=args.state_dir.resolve())
+    return build(*paths, full=args.full, index=not args.no_index, check=not args.no_check,
+                 state_dir=args.state_dir.resolve())

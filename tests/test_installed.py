@@ -4,6 +4,8 @@ does not."""
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from scrapers import installed
 
@@ -37,3 +39,12 @@ def test_the_stamp_follows_what_is_installed(tmp_path):
 def test_the_running_python_has_its_distributions_in_the_stamp():
     names = {name.split("-")[0].lower() for name, _ in installed.stamp()}
     assert {"pelican", "markdown", "jinja2"} <= names
+
+
+def test_the_projects_own_folder_is_not_counted():
+    # It holds the editable install's metadata folder, and is on sys.path or not depending on
+    # how a command was started (`cctp build --watch` found its salt changed after one build).
+    assert (Path(installed.PROJECT) / "pyproject.toml").is_file()
+    assert installed.stamp([installed.PROJECT]) == []
+    others = [p for p in sys.path if os.path.realpath(p or ".") != installed.PROJECT]
+    assert installed.stamp(others + [installed.PROJECT]) == installed.stamp(others)

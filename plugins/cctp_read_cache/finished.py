@@ -35,7 +35,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from scrapers import installed
+from scrapers import installed, resident
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,9 @@ def _wrapper(cls, state):
     obj = cls.__new__(cls)
     obj.__dict__.update(state)
     obj.settings = _loading["settings"]  # KeyError outside loads(): the entry is made again
+    made = _loading.get("made")
+    if made is not None:  # preloading: given the build's settings when restored
+        made.append(obj)
     return obj
 
 
@@ -125,6 +128,75 @@ def loads(blob: bytes, settings):
         return _Unpickler(io.BytesIO(blob), settings).load()
     finally:
         _loading.clear()
+
+
+# --- In a resident build process (`cctp build --watch`, scrapers/resident.py) -------------------
+
+class _Preloaded:
+    """The entries of one base and delta file, as loaded between builds, and their states
+    unpickled: path -> (the entry's blob, its state, the wrappers in it awaiting settings)."""
+
+    __slots__ = ("stamps", "salt", "entries", "delta", "base_size", "states")
+
+    def __init__(self, stamps, salt, entries, delta, base_size, states) -> None:
+        self.stamps, self.salt, self.entries, self.delta = stamps, salt, entries, delta
+        self.base_size, self.states = base_size, states
+
+
+_preloaded: dict[str, _Preloaded] = {}
+
+
+def _file_stamp(path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+class _Unsettled(pickle.Unpickler):
+    """Unpickles without the build's settings: a state that refers to them as such (the
+    fallback of dumps()) is left to the build."""
+
+    def persistent_load(self, pid):
+        raise pickle.UnpicklingError("refers to the settings")
+
+
+def _unpickle_unsettled(blob: bytes):
+    made: list = []
+    _loading.update(settings=None, made=made)
+    try:
+        return _Unsettled(io.BytesIO(blob)).load(), made
+    except Exception:  # noqa: BLE001 - the build unpickles it itself, or makes it again
+        return None
+    finally:
+        _loading.clear()
+
+
+def preload(notes: list) -> None:
+    """In the resident process, after a build: the entries of the files that build's Memos
+    used (noted by Memo.__init__), loaded, and their states unpickled, so that the next build
+    (a fork of this process) restores 10,000 articles without unpickling them (0.4 s).
+    Unchanged blobs keep the states unpickled before."""
+    for base, delta, salt in dict.fromkeys(notes):
+        stamps = (_file_stamp(base), _file_stamp(delta))
+        old = _preloaded.get(base)
+        if old is not None and old.stamps == stamps and old.salt == salt:
+            continue
+        entries, new, size = load_split(Path(base), Path(delta), salt)
+        before = old.states if old is not None and old.salt == salt else {}
+        states = {}
+        for path, entry in entries.items():
+            if len(entry) != 7:
+                continue
+            kept = before.get(path)
+            if kept is not None and kept[0] == entry[2]:
+                states[path] = (entry[2], *kept[1:])
+                continue
+            made = _unpickle_unsettled(entry[2])
+            if made is not None:
+                states[path] = (entry[2], *made)
+        _preloaded[base] = _Preloaded(stamps, salt, entries, new, size, states)
 
 
 def load_split(base_path: Path, delta_path: Path, salt: str) -> tuple[dict, dict, int]:
@@ -308,8 +380,17 @@ class Memo:
         self.delta: dict = {}
         self.base_size = 0
         self.used: set = set()
+        self.states: dict = {}
         if settings.get("LOAD_CONTENT_CACHE"):
-            self.entries, self.delta, self.base_size = load_split(self.base_path, self.delta_path, self.salt)
+            pre = _preloaded.get(str(self.base_path))
+            if (pre is not None and pre.salt == self.salt
+                    and pre.stamps == (_file_stamp(self.base_path), _file_stamp(self.delta_path))):
+                # In a fork of a resident build process: loaded and unpickled already.
+                self.entries, self.delta, self.base_size = dict(pre.entries), dict(pre.delta), pre.base_size
+                self.states = pre.states
+            else:
+                self.entries, self.delta, self.base_size = load_split(self.base_path, self.delta_path, self.salt)
+        resident.note(__name__, (str(self.base_path), str(self.delta_path), self.salt))
         self.changed = False
 
     def entry(self, path: str, stamp: tuple, cls):
@@ -319,10 +400,16 @@ class Memo:
         return entry
 
     def restore(self, path: str, entry, cls, context):
-        try:
-            state = loads(entry[2], self.settings)
-        except Exception:  # noqa: BLE001 - e.g. a class that moved: make it again
-            return None
+        pre = self.states.get(path)
+        if pre is not None and pre[0] is entry[2]:
+            state = pre[1]
+            for wrapper in pre[2]:
+                wrapper.settings = self.settings
+        else:
+            try:
+                state = loads(entry[2], self.settings)
+            except Exception:  # noqa: BLE001 - e.g. a class that moved: make it again
+                return None
         content = cls.__new__(cls)
         content.__dict__.update(state)
         if entry[4] is not None:

@@ -1,0 +1,183 @@
+"""`cctp build --watch` (scrapers/resident.py): builds, stays, and builds again when content/
+changes, each Pelican run a fork of a process that has imported everything and holds the
+finished articles' states. Its builds write what a build from scratch writes, and the fork
+really restores the articles from what the resident process holds."""
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import build_site, read_front_matter, synthetic_content
+from test_incremental import change, files
+
+from scrapers import resident, site_build
+
+ARTICLES = 30
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    return synthetic_content(tmp_path_factory.mktemp("resident"), ARTICLES, seed=5)
+
+
+class Watcher:
+    """`cctp build --watch` in its own process, its messages read as they come."""
+
+    def __init__(self, content: Path, output: Path, state: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scrapers.cli", "build", "--watch", "--no-index", "--no-check", "--content", str(content),
+             "--output", str(output), "--state-dir", str(state)],
+            cwd=site_build.ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.put(line)
+
+    def wait_for(self, pattern: str, timeout: float = 180) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=max(0.1, end - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append(line)
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no line matching {pattern!r}; the watcher said:\n{''.join(self.seen)}")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+
+
+def settled(content: Path, state: Path) -> bool:
+    """Whether the last build's record is of the content as it is now."""
+    (record,) = state.glob("*.record")
+    done = site_build._load(record) or {}
+    return done.get("output") is not None and done.get("content") == {
+        k: list(v) for k, v in site_build._stat_tree(content).items()}
+
+
+def test_watch_builds_again_on_each_change_as_a_build_from_scratch(archive, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    output, state = tmp_path / "output", tmp_path / "state"
+    watcher = Watcher(content, output, state)
+    try:
+        watcher.wait_for("Đang theo dõi")
+        assert (output / "index.html").is_file()
+        change(content)  # an article added (a copy of another: unchecked here), one edited, one deleted
+        end = time.monotonic() + 180
+        while not settled(content, state):  # the changes may come as more than one batch
+            watcher.wait_for("đang theo dõi", timeout=max(1, end - time.monotonic()))
+        assert watcher.process.poll() is None
+    finally:
+        code = watcher.stop()
+    assert code == 0
+    said = "".join(watcher.seen)
+    assert "khởi động lại" not in said  # nothing but content/ changed: the same process all along
+    assert re.search(r"Nội dung: \d+ tệp mới hoặc đã sửa, 1 tệp đã xoá", said)
+    assert not list(state.glob("resident-*"))  # its report file goes with it
+
+    scratch = files(build_site(content, tmp_path / "scratch", index=False))
+    built = files(output)
+    assert sorted(built) == sorted(scratch)
+    assert [name for name in scratch if built[name] != scratch[name]] == []
+    assert "bai-viet/bai-moi-them-vao-kho/index.html" in built
+
+
+# Run in a process of its own: the zygote imports the plugins and freezes the collector.
+FORKED_RESTORE = r"""
+import sys
+from pathlib import Path
+from scrapers import resident, site_build
+content, output, state = map(Path, sys.argv[1:4])
+settings = site_build.ROOT / "pelicanconf.py"
+zygote = resident.Zygote(settings, state)
+
+def build():
+    assert site_build.build(content, output, settings, index=False, check=False, quiet=True,
+                            state_dir=state, launch=zygote.start) == 0
+    zygote.absorb()
+
+build()
+finished = sys.modules["cctp_read_cache.finished"]
+(articles,) = [p for base, p in finished._preloaded.items() if base.endswith("ArticlesGenerator-Readers-finished")]
+assert len(articles.states) == int(sys.argv[5]), len(articles.states)
+# What this process holds is what the next build's fork restores: a title changed here (and
+# nowhere on disk) shows on that article's page once another file changes.
+path = next(p for p in articles.states if p.endswith(sys.argv[4]))
+held = articles.states[path][1]
+true_title, held["title"] = held["title"], "Tiêu đề chỉ có trong bộ nhớ"
+(content / "pages" / "ghi-chu.md").write_text("---\ntitle: Ghi chú\nslug: ghi-chu\n---\nMột trang.\n", encoding="utf-8")
+build()
+held["title"] = true_title
+page = (output / "bai-viet" / sys.argv[6] / "index.html").read_text(encoding="utf-8")
+print("HELD-TITLE-SHOWN" if "Tiêu đề chỉ có trong bộ nhớ" in page else "NOT-SHOWN")
+"""
+
+
+def test_a_forked_build_restores_the_articles_the_resident_process_holds(archive, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    (content / "pages").mkdir(exist_ok=True)
+    output, state = tmp_path / "output", tmp_path / "state"
+    article = sorted((content / "articles").glob("*/*.md"))[3]
+    done = subprocess.run([sys.executable, "-c", FORKED_RESTORE, str(content), str(output), str(state),
+                           article.name, str(len(list((content / "articles").glob("*/*.md")))),
+                           read_front_matter(article)["slug"]],
+                          cwd=site_build.ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(site_build.ROOT)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "HELD-TITLE-SHOWN" in done.stdout
+
+
+def test_watch_starts_again_when_anything_but_content_changes(monkeypatch, tmp_path):
+    """Code, theme, settings, data or installed packages changed (the salt): the command runs
+    again from the start (exec) instead of building with the modules it imported."""
+    import watchfiles
+
+    salts = iter(["a", "a", "b"])
+    builds, restarted = [], []
+    monkeypatch.setattr(site_build, "salt", lambda settings: next(salts))
+    monkeypatch.setattr(site_build, "build", lambda *a, **k: builds.append(k) or 0)
+    monkeypatch.setattr(resident, "Zygote", lambda settings, state: type(
+        "Z", (), {"start": None, "absorb": lambda self: None, "report": tmp_path / "r"})())
+    # The first, empty, yield once the folders are watched (the first build), then a change, an
+    # idle second, another change.
+    change = {("modified", "x.md")}
+    monkeypatch.setattr(watchfiles, "watch", lambda *paths, **k: iter([set(), change, set(), change]))
+
+    def restart():
+        restarted.append(len(builds))
+        raise KeyboardInterrupt  # as Ctrl-C: exec would replace this process
+
+    monkeypatch.setattr(resident, "_restart", restart)
+    assert resident.watch(tmp_path, tmp_path / "out", tmp_path / "conf.py", state_dir=tmp_path) == 0
+    assert len(builds) == 2 and restarted == [2]  # built, built again after a change, then restarted
+    assert all(k["launch"] is None for k in builds)  # the zygote's fork
+
+
+def test_what_starts_a_build():
+    assert resident._wanted(None, "/a/content/articles/2025/bai.md")
+    assert not resident._wanted(None, "/a/content/articles/2025/.bai.md.swp")
+    assert not resident._wanted(None, "/a/content/articles/2025/bai.md~")
+    assert not resident._wanted(None, "/a/plugins/x/__pycache__/y.cpython-311.pyc")
+    assert not resident._wanted(None, "/a/content/articles/2025/bai.md.tmp")
