@@ -55,3 +55,32 @@ def test_listings_go_to_few_processes_and_articles_even_out_the_work(jobs):
 
 def test_one_process_writes_everything():
     assert pw.owns(None, ARTICLES[0]) and pw.owns(None, OTHERS[0])
+
+
+def test_each_process_goes_through_the_pages_of_its_own_articles_only(monkeypatch):
+    """Pelican's loop over article pages sees, in each process, the articles whose pages it
+    writes; every process still has every article afterwards (listings, feeds)."""
+    from types import SimpleNamespace
+
+    articles = [SimpleNamespace(save_as=name) for name in ARTICLES[:500]]
+    translations = [SimpleNamespace(save_as="bai-viet/ban-dich/index.html")]
+    generator = SimpleNamespace(articles=articles, translations=translations, hidden_articles=[],
+                                hidden_translations=[])
+    seen = []
+    monkeypatch.setitem(pw._stock, "generate_articles", lambda self, write: seen.append(
+        [item.save_as for name in pw.PAGE_LISTS for item in getattr(self, name)]))
+    pw._articles.clear()
+    pw._articles.update(item.save_as for item in articles + translations)
+    pw._deal(2)
+    try:
+        for worker in range(2):
+            pw._state.update(jobs=2, worker=worker)
+            pw.generate_articles(generator, write=None)
+            assert generator.articles is articles and generator.translations is translations
+    finally:
+        pw._state.update(jobs=1, worker=0)
+        pw._articles.clear()
+    assert sorted(seen[0] + seen[1]) == sorted(item.save_as for item in articles + translations)
+    assert not set(seen[0]) & set(seen[1]) and seen[0] and seen[1]
+    pw.generate_articles(generator, write=None)  # one process: all of them
+    assert len(seen[2]) == len(articles) + len(translations)
