@@ -157,12 +157,12 @@ def main() -> None:
     added, indexed, unchanged = [], [], []
     for step in range(args.repeat):
         before = bundles(output)
+        if args.cold:  # before the new file is written: a watching build may start at once
+            drop_caches()
         for i, doc in enumerate(extra[step * args.batch:(step + 1) * args.batch], start=step * args.batch):
             doc.date = f"2025-12-{20 + i % 9:02d}"  # the newest article, as a new one usually is
             doc.slug = f"{doc.slug}-moi"
             atomic_write(article_path(content, doc), render(doc))
-        if args.cold:
-            drop_caches()
         added.append(watched() if watcher else build())
         s = stats(state)
         line = f"  + {args.batch} bài: {added[-1]:.2f} s (dựng {s['rendered']} lượt, giữ {s['skipped']}, xoá {s['removed']} tệp)"
