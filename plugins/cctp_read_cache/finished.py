@@ -176,7 +176,8 @@ def _unpickle_unsettled(blob: bytes):
 def preload(notes: list) -> None:
     """In the resident process, after a build: the entries of the files that build's Memos
     used (noted by Memo.__init__), loaded, and their states unpickled, so that the next build
-    (a fork of this process) restores 10,000 articles without unpickling them (0.4 s).
+    (a fork of this process) restores 10,000 articles without unpickling them (0.4 s of CPU;
+    about 0.15 s less for the restore as a whole, which now copies the pages it touches).
     Unchanged blobs keep the states unpickled before."""
     for base, delta, salt in dict.fromkeys(notes):
         stamps = (_file_stamp(base), _file_stamp(delta))
