@@ -42,6 +42,7 @@ FAST_PLUGINS = [] if os.environ.get("CCTP_STOCK_BUILD") else [
     "cctp_parallel_read",
     "cctp_parallel_write",
     "cctp_incremental",  # only under `cctp build`; after cctp_parallel_write (wraps its writer)
+    "cctp_articles_ready",  # only under `cctp build`: the index starts once the article pages are written
 ]
 # Processes rendering pages (cctp_parallel_write); same output for any number. `cctp build`
 # (make build) uses one per core unless CCTP_BUILD_JOBS says otherwise.

@@ -174,6 +174,47 @@ def test_the_index_step_takes_the_article_pages_pelican_produced(archive, tmp_pa
     assert index.pages_in(produced, "bai-viet/*.html") is None  # another shape: the index walks
 
 
+def test_the_index_starts_once_the_article_pages_are_written(archive, tmp_path, monkeypatch):
+    """The search index reads article pages only: `cctp build` updates it as soon as every
+    process has written its article pages (plugins/cctp_articles_ready), before Pelican ends,
+    from the pages Pelican lists; without that plugin, after Pelican, as before."""
+    import time
+
+    from scrapers import index
+
+    monkeypatch.setenv("CCTP_BUILD_JOBS", "2")
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    made, ended = [], []
+
+    class Recorded(site_build._EarlyIndex):
+        def __init__(self, *args):
+            super().__init__(*args)
+            made.append(self)
+
+    def launch(args, env, stdout, **fds):
+        process = site_build._spawn(args, env, stdout, **fds)
+
+        class Timed:
+            def wait(self):
+                code = process.wait()
+                ended.append(time.perf_counter())
+                return code
+        return Timed()
+
+    monkeypatch.setattr(site_build, "_EarlyIndex", Recorded)
+    for stock, output in (("", tmp_path / "output"), ("1", tmp_path / "stock")):
+        monkeypatch.setenv("CCTP_STOCK_BUILD", stock)
+        assert site_build.build(content, output, site_build.ROOT / "pelicanconf.py", check=False, quiet=True,
+                                state_dir=tmp_path / f"state{stock}", launch=launch) == 0
+        assert (output / "pagefind" / "shards.json").is_file()
+        assert index.build_index(output)["rebuilt"] == []  # the index had every article page
+    early, late = made
+    assert early.told is not None and early.told < ended[0]
+    assert early.outcome[0]["pages"] == len(index._list_pages(tmp_path / "output", index.ARTICLE_GLOB)) > ARTICLES
+    assert late.told is None and late.outcome is None  # no plugin to tell: indexed after Pelican
+
+
 def test_the_build_child_ends_with_pelicans_status_and_log(tmp_path):
     """scrapers/pelican_run (what `cctp build` runs Pelican with) leaves without Python's
     clean-up, yet with Pelican's exit status and everything it logged."""

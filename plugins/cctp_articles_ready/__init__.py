@@ -1,0 +1,51 @@
+"""Tells `cctp build` when every article page is written, so that it updates the search index
+(which reads article pages only) while Pelican writes the listings.
+
+After one new article at 10,000 articles, the process writing the article pages ends about a
+quarter of a second before the one writing the listings, feeds and sitemap, and the index
+step (0.6 s) used to start only when all of Pelican had ended.
+
+With CCTP_ARTICLES_READY set to a pipe's write end and CCTP_ARTICLES_LIST to a file name
+(scrapers/site_build.py sets both), the build writes the article pages' file names to that
+file once every generator's context is made, and every process that writes pages
+(cctp_parallel_write) writes one byte to the pipe when Pelican's loop over its article pages
+is done. Without them (a plain `pelican` run) this plugin does nothing.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+READY, LIST = "CCTP_ARTICLES_READY", "CCTP_ARTICLES_LIST"
+# What ArticlesGenerator.generate_articles writes a page for.
+PAGE_LISTS = ("translations", "articles", "hidden_translations", "hidden_articles")
+_stock: dict = {}
+
+
+def list_pages(generators) -> None:
+    """all_generators_finalized: one process still, before any page is written."""
+    path = os.environ.get(LIST)
+    if not path or READY not in os.environ:
+        return
+    pages = sorted({item.save_as for generator in generators if isinstance(generator, ArticlesGenerator)
+                    for name in PAGE_LISTS for item in getattr(generator, name, None) or []})
+    with open(path + ".tmp", "wb") as fh:
+        pickle.dump(pages, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(path + ".tmp", path)
+
+
+def generate_articles(self, write):
+    _stock["generate_articles"](self, write)
+    fd = os.environ.get(READY)
+    if fd is not None:
+        os.write(int(fd), b"1")
+
+
+def register() -> None:
+    if not _stock:  # registered again for every Pelican instance (make serve)
+        _stock["generate_articles"] = ArticlesGenerator.generate_articles
+    ArticlesGenerator.generate_articles = generate_articles
+    signals.all_generators_finalized.connect(list_pages)
