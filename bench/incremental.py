@@ -37,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -137,6 +138,8 @@ def main() -> None:
                 break
         else:
             sys.exit("cctp build --watch dừng trước khi theo dõi")
+        # What it says from then on is read and dropped, or a full pipe would stop it.
+        threading.Thread(target=lambda: watcher.stderr.read(), daemon=True).start()
 
     def watched() -> float:
         """Seconds from the files' writing (just before) to the end of the build they started."""

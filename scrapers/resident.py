@@ -87,6 +87,8 @@ class Zygote:
         os.chdir(ROOT)  # settings name paths relative to the project, as a build's process sees them
         try:
             load_plugins(read_settings(str(settings)))
+        except Exception as exc:  # noqa: BLE001 - each build's Pelican says what is wrong
+            print(f"Chưa nạp sẵn được plugin ({exc}); mỗi lần dựng sẽ tự nạp.", file=sys.stderr)
         finally:
             os.chdir(cwd)
         self._settle()

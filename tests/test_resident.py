@@ -181,3 +181,17 @@ def test_what_starts_a_build():
     assert not resident._wanted(None, "/a/content/articles/2025/bai.md~")
     assert not resident._wanted(None, "/a/plugins/x/__pycache__/y.cpython-311.pyc")
     assert not resident._wanted(None, "/a/content/articles/2025/bai.md.tmp")
+
+
+def test_a_settings_file_that_fails_does_not_stop_the_watcher_from_starting(tmp_path):
+    """The waiting process imports the plugins the settings name; when the settings cannot be
+    read, it says so and starts anyway: each build's Pelican then says what is wrong, and
+    fixing the file (in the salt) starts the command again."""
+    bad = tmp_path / "hongconf.py"
+    bad.write_text("PLUGINS = [\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from scrapers import resident; "
+         "resident.Zygote(Path(sys.argv[1]), Path(sys.argv[2])); print('ZYGOTE-READY')", str(bad), str(tmp_path)],
+        cwd=site_build.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "ZYGOTE-READY" in done.stdout and "Chưa nạp sẵn được plugin" in done.stderr
