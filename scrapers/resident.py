@@ -48,9 +48,9 @@ def write_report() -> None:
     """At the end of a successful build (scrapers/pelican_run)."""
     path = os.environ.get(REPORT)
     if path and _notes:
-        with open(path + ".tmp", "wb") as fh:
-            pickle.dump(_notes, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(path + ".tmp", path)
+        from scrapers.write import atomic_write
+
+        atomic_write(Path(path), pickle.dumps(_notes, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Forked:
@@ -101,7 +101,8 @@ class Zygote:
         gc.freeze()
 
     def start(self, args: list[str], env: dict, stdout, pass_fds=(), close_fds=()) -> Forked:
-        """Pelican (scrapers/pelican_run) with `args`, in a fork of this process."""
+        """Pelican (scrapers/pelican_run) with `args`, in a fork of this process (which has
+        every file descriptor, `pass_fds` too; it closes `close_fds`)."""
         self.report.unlink(missing_ok=True)
         pid = os.fork()
         if pid:

@@ -222,8 +222,8 @@ class _EarlyIndex:
     """The search index, updated in a thread of this process as soon as Pelican has written
     every article page (the only pages it reads; plugins/cctp_articles_ready says when), while
     Pelican writes the listings, feeds and sitemap. After one new article at 10,000 articles
-    the pages' process ended 0.15-0.25 s before the listings' one, and Pelican's end, its
-    record and the walk for the index's pages came before the index's 0.6 s."""
+    every article page was written 0.15-0.25 s before Pelican's end, and that end and its
+    record came before the index's 0.6 s (one build 4.26-4.35 -> 4.02-4.21 s)."""
 
     def __init__(self, output: Path, jobs: int, pages_file: Path) -> None:
         from scrapers.index import build_index, pages_in

@@ -124,7 +124,7 @@ class _Entries:
         if readers.settings["LOAD_CONTENT_CACHE"]:
             self.delta = finished.load(self.delta_path, self.salt) or {}
             found = finished.load(self.index_path, self.salt)
-            if found is not None and found.get("base") == _stamp(self.base_path):
+            if found is not None and found.get("base") == finished.file_stamp(self.base_path):
                 self.base, self.index, self.indexed = None, found["stamps"], True
             else:  # an older layout, or an index that does not go with the base
                 self.base = finished.load(self.base_path, self.salt) or {}
@@ -163,16 +163,8 @@ class _Entries:
         self.delta_path.unlink(missing_ok=True)
 
     def _write_index(self) -> None:
-        finished.write(self.index_path, (self.salt, {"base": _stamp(self.base_path), "stamps": self.index}))
+        finished.write(self.index_path, (self.salt, {"base": finished.file_stamp(self.base_path), "stamps": self.index}))
         self.indexed = True
-
-
-def _stamp(path: Path) -> tuple | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns
 
 
 def _entries(readers) -> _Entries:

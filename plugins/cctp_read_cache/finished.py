@@ -146,7 +146,9 @@ class _Preloaded:
 _preloaded: dict[str, _Preloaded] = {}
 
 
-def _file_stamp(path) -> tuple | None:
+def file_stamp(path) -> tuple | None:
+    """A cache file's size, modification time and inode (a file replaced whole is a new one),
+    or None when it is missing."""
     try:
         st = os.stat(path)
     except OSError:
@@ -180,7 +182,7 @@ def preload(notes: list) -> None:
     about 0.15 s less for the restore as a whole, which now copies the pages it touches).
     Unchanged blobs keep the states unpickled before."""
     for base, delta, salt in dict.fromkeys(notes):
-        stamps = (_file_stamp(base), _file_stamp(delta))
+        stamps = (file_stamp(base), file_stamp(delta))
         old = _preloaded.get(base)
         if old is not None and old.stamps == stamps and old.salt == salt:
             continue
@@ -385,7 +387,7 @@ class Memo:
         if settings.get("LOAD_CONTENT_CACHE"):
             pre = _preloaded.get(str(self.base_path))
             if (pre is not None and pre.salt == self.salt
-                    and pre.stamps == (_file_stamp(self.base_path), _file_stamp(self.delta_path))):
+                    and pre.stamps == (file_stamp(self.base_path), file_stamp(self.delta_path))):
                 # In a fork of a resident build process: loaded and unpickled already.
                 self.entries, self.delta, self.base_size = dict(pre.entries), dict(pre.delta), pre.base_size
                 self.states = pre.states
