@@ -287,3 +287,37 @@ def test_every_page_declares_vietnamese_and_one_h1(corpus_site):
         html = path.read_text(encoding="utf-8")
         assert '<html lang="vi">' in html, path
         assert len(re.findall(r"<h1[\s>]", html)) == 1, path
+
+
+def test_the_sitemap_is_written_whole_when_it_changes_and_old_numbered_ones_go(tmp_path, monkeypatch):
+    """cctp_sitemap writes a file only when its bytes change, by replacing it whole (a new
+    file: a live site never serves half of one), and removes numbered sitemaps no longer
+    needed (the clean-up of `cctp build` leaves them to it)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+    import cctp_sitemap as sitemap
+
+    for n in range(5):
+        (tmp_path / f"bai-{n}").mkdir()
+        (tmp_path / f"bai-{n}" / "index.html").write_text("x", encoding="utf-8")
+
+    def files() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in tmp_path.glob("sitemap*.xml")}
+
+    monkeypatch.setattr(sitemap, "LIMIT", 2)
+    sitemap.write_sitemap(tmp_path, "https://example.org")
+    first = files()
+    assert sorted(first) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
+    sitemap.write_sitemap(tmp_path, "https://example.org")
+    assert files() == first  # the same pages: no file written
+    (tmp_path / "bai-4" / "index.html").unlink()
+    sitemap.write_sitemap(tmp_path, "https://example.org")
+    now = files()  # four pages: two numbered files as they were, the index written anew
+    assert sorted(now) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
+    assert now["sitemap-2.xml"] == first["sitemap-2.xml"] and now["sitemap.xml"] != first["sitemap.xml"]
+    monkeypatch.setattr(sitemap, "LIMIT", 50_000)
+    sitemap.write_sitemap(tmp_path, "https://example.org")
+    assert list(files()) == ["sitemap.xml"]
+    assert "<loc>https://example.org/bai-3/</loc>" in (tmp_path / "sitemap.xml").read_text(encoding="utf-8")

@@ -27,6 +27,7 @@ left alone. The record is saved for the next build.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
 import io
 import logging
@@ -697,13 +698,16 @@ def finish(pelican) -> None:
         found = list(_walk(output))
     # A file the listing did not find was made during this build: produced, or kept below.
     listing = list(produced.difference(found))
+    # Files a later finalized step writes or removes itself (cctp_sitemap's).
+    later = tuple(getattr(pelican, "later_outputs", ()))
     emptied = set()
     removed = 0
     for rel in found:
         path = os.path.join(output, rel)
         try:
             # Kept too: what was written this build by other means (static files, plugins).
-            if rel in produced or os.stat(path).st_mtime_ns >= _state["started"]:
+            if (rel in produced or (later and any(fnmatch.fnmatchcase(rel, p) for p in later))
+                    or os.stat(path).st_mtime_ns >= _state["started"]):
                 listing.append(rel)
                 continue
             os.remove(path)
