@@ -11,7 +11,6 @@ import functools
 import os
 import re
 import sys
-import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,6 @@ import yaml
 
 from .gazetteer import doc_types, gazetteer, topics
 from .sanitize import unsafe_parts
-from .write import atomic_write
 
 FRONT = re.compile(r"\A---\n(?P<meta>.*?\n)---\n", re.DOTALL)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -287,74 +285,32 @@ def _candidates(data: bytes) -> tuple[frozenset, frozenset]:
     return frozenset(found["slug"]), frozenset(found["source"])
 
 
-def _index_path(content: Path) -> Path:
-    import hashlib
-
-    return INDEX_DIR / (hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16] + ".pickle")
-
-
 def _article_values(content: Path) -> dict[str, tuple[frozenset, frozenset]]:
     """Every article's _candidates by its path, in the order of the paths' parts, read again
-    only for a file whose size or modification time changed since the last check: checking one
-    changed file read all the others (10,000 files: 1.3 s with the disk's cache cold, as a commit
-    after a pause finds it, 0.16 s warm). Paths as text: pathlib's sorting and relative paths
-    took most of the time once the files were no longer read."""
-    import pickle
+    only for a file whose size or modification time changed since the last check (FileMemo):
+    checking one changed file read all the others (10,000 files: 1.3 s with the disk's cache
+    cold, as a commit after a pause finds it, 0.16 s warm). Paths as text: pathlib's sorting and
+    relative paths took most of the time once the files were no longer read."""
+    from .filememo import FileMemo
 
-    index_path = _index_path(content)
-    try:
-        with open(index_path, "rb") as fh:
-            kept = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        kept = {}
-    if not isinstance(kept, dict):
-        kept = {}
+    memo = FileMemo(INDEX_DIR, content)
     start = len(str(content)) + 1
-    values, fresh, changed = {}, {}, False
+    values = {}
     found = [os.path.join(folder, name) for folder, _, names in os.walk(content / "articles", followlinks=True)
              for name in names if name.endswith(".md")]
     for other in sorted(found, key=lambda p: p.split(os.sep)):
         try:
             st = os.stat(other)
+            values[other] = memo.get(other[start:], (st.st_size, st.st_mtime_ns), lambda: _candidates(_read(other)))
         except OSError:
             continue
-        key = other[start:]
-        entry = kept.get(key)
-        if entry is None or entry[0] != (st.st_size, st.st_mtime_ns):
-            try:
-                with open(other, "rb") as fh:
-                    entry = ((st.st_size, st.st_mtime_ns), _candidates(fh.read()))
-            except OSError:
-                continue
-            changed = True
-        fresh[key] = entry
-        values[other] = entry[1]
-    if changed or len(fresh) != len(kept):
-        try:
-            atomic_write(index_path, pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
-            _prune(index_path)
-        except OSError:  # a read-only checkout: the next check reads the files again
-            pass
-    else:
-        try:
-            if time.time() - index_path.stat().st_mtime > PRUNE_AGE / 30:
-                os.utime(index_path)  # in use: kept by _prune
-        except OSError:
-            pass
+    memo.save()
     return values
 
 
-PRUNE_AGE = 30 * 86400
-
-
-def _prune(current: Path) -> None:
-    """Indexes of content folders not checked for a month (every test archive has one)."""
-    for old in INDEX_DIR.glob("*.pickle"):
-        try:
-            if old != current and time.time() - old.stat().st_mtime > PRUNE_AGE:
-                old.unlink()
-        except OSError:
-            continue
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 def _repeats(content: Path, path: Path, meta: dict) -> list[Finding]:

@@ -92,16 +92,35 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+# The fields of a file's front matter an item shows.
+SHOWN = ("title", "status", "date")
+MEMO_DIR = Path(__file__).resolve().parent.parent / ".cache" / "cctp-review"
+
+
+def _summary(path: Path, is_page: bool) -> tuple[dict | None, list[Reason]]:
+    """reasons_of, with only the fields an item shows (kept per file between runs)."""
+    meta, reasons = reasons_of(path, is_page)
+    return (None if meta is None else {k: meta.get(k) for k in SHOWN}), reasons
+
+
 def collect(content: Path) -> list[Item]:
-    """Every file under `content` with something to review, the one waiting longest first."""
+    """Every file under `content` with something to review, the one waiting longest first.
+    Each file is checked again only when its size or modification time (or the checks'
+    code) changed since the last run (FileMemo): checking 10,000 files took 10-17 s, on every
+    `cctp review` and every rebuild of the preview's review page."""
+    from .filememo import FileMemo, code_salt
+
+    memo = FileMemo(MEMO_DIR, content, salt=code_salt())
     added = added_times(content)
     items: list[tuple[float, Item]] = []
     for path in sorted(content.rglob("*.md")):
-        is_page = path.relative_to(content).parts[:1] == ("pages",)
-        meta, reasons = reasons_of(path, is_page)
+        relative = path.relative_to(content)
+        is_page = relative.parts[:1] == ("pages",)
+        st = path.stat()
+        meta, reasons = memo.get(relative.as_posix(), (st.st_size, st.st_mtime_ns), lambda: _summary(path, is_page))
         if not reasons:
             continue
-        since = added.get(path.resolve()) or path.stat().st_mtime
+        since = added.get(path.resolve()) or st.st_mtime
         date = (meta or {}).get("date")
         items.append((since, Item(
             path=_shown(path),
@@ -111,6 +130,7 @@ def collect(content: Path) -> list[Item]:
             waiting_since=dt.datetime.fromtimestamp(int(since), TZ).isoformat(),
             reasons=reasons,
         )))
+    memo.save()
     items.sort(key=lambda pair: (pair[0], pair[1].path))
     return [item for _, item in items]
 

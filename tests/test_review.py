@@ -90,3 +90,42 @@ def test_an_unreadable_file_waits_too(project):
     items = json.loads(cctp("review", "--json", cwd=project).stdout)
     entry = next(i for i in items if i["path"].endswith(path.name))
     assert entry["reasons"][0]["code"] == "unreadable" and "cctp check" in entry["reasons"][0]["message"]
+
+
+def test_each_file_is_checked_again_only_when_it_or_the_checks_change(project, monkeypatch):
+    """What `cctp review` found in each file is kept by the file's size and modification time
+    and the checks' code (scrapers/filememo.py): the same items as checking every file, a file
+    edited since is checked again, and other code finds the kept results unused."""
+    from scrapers import filememo, review
+
+    monkeypatch.setattr(review, "MEMO_DIR", project / "memo")
+    content = project / "content"
+    checked = []
+    stock = review.reasons_of
+
+    def counted(path, is_page=False):
+        checked.append(path.name)
+        return stock(path, is_page)
+
+    monkeypatch.setattr(review, "reasons_of", counted)
+    first = review.collect(content)
+    files = len(list(content.rglob("*.md")))
+    assert len(checked) == files and first
+    checked.clear()
+    assert review.collect(content) == first and checked == []  # all kept
+
+    edited = next(p for p in content.rglob("*.md") if any(i.path.endswith(p.name) for i in first))
+    meta = read_front_matter(edited)  # its reasons dealt with
+    meta.pop("review", None)
+    meta["status"] = "published"
+    edited.write_text(front_matter(meta) + edited.read_text(encoding="utf-8").split("---\n", 2)[2], encoding="utf-8")
+    again = review.collect(content)
+    assert checked == [edited.name]
+    assert not any(i.path.endswith(edited.name) for i in again) and len(again) == len(first) - 1
+    monkeypatch.setattr(review, "MEMO_DIR", project / "fresh-memo")
+    assert review.collect(content) == again  # as checking every file finds it
+    monkeypatch.setattr(review, "MEMO_DIR", project / "memo")
+    monkeypatch.setattr(filememo, "code_salt", lambda: "other checks")
+    monkeypatch.setattr(review, "reasons_of", counted)
+    checked.clear()
+    assert review.collect(content) == again and len(checked) == files
