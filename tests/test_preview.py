@@ -55,6 +55,27 @@ def test_preview_shows_drafts_and_the_review_page(builds):
     assert SECRET not in (preview / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_preview_rebuild_keeps_the_search_index_and_indexes_only_what_changed(builds):
+    """Each save rebuilds the preview into an emptied output/, but for pagefind/: its bundles
+    are indexed again only when their pages change (55 of 95 s a save at 10,000 articles)."""
+    import os
+
+    preview = builds["previewconf"]
+    content = preview.parent / "content"
+    entries = sorted((preview / "pagefind").rglob("pagefind-entry.json"))
+    assert entries
+    before = {p: p.stat().st_ino for p in entries}
+    build_site(content, preview, settings="previewconf.py", index=False)
+    assert {p: p.stat().st_ino for p in entries} == before  # the same files: nothing indexed again
+    draft = next(p for p in content.rglob("*.md") if DRAFT_META["slug"] in p.name)
+    draft.write_text(draft.read_text(encoding="utf-8").replace(SECRET, SECRET + " mới"), encoding="utf-8")
+    later = draft.stat().st_mtime_ns + 1_000_000_000
+    os.utime(draft, ns=(later, later))
+    build_site(content, preview, settings="previewconf.py", index=False)
+    changed = [p for p in entries if not p.exists() or p.stat().st_ino != before[p]]
+    assert changed and len(changed) < len(entries)  # the draft's bundles only
+
+
 @pytest.mark.parametrize("settings", ["pelicanconf", "publishconf"])
 def test_published_builds_never_contain_drafts_or_the_review_page(builds, settings):
     output = builds[settings]
