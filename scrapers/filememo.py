@@ -3,7 +3,7 @@
 `cctp check --changed` compares a changed article's slug and source with every other
 article's, and `cctp review` (and the preview's review page) checks every file for what
 waits for an editor. At 10,000 articles reading them all took 0.16 s (1.3 s with the disk's
-cache cold) and 10–17 s. Each keeps its results per file in a pickle under .cache/, one per
+cache cold) and 12.6 s. Each keeps its results per file in a pickle under .cache/, one per
 folder of files (and per `salt`, for results that follow the code), and works again only on
 the files whose size or modification time changed (what Pelican's reader cache trusts too:
 a touched file costs its reading, never a wrong result). Memos not used for a month are

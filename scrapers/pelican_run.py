@@ -33,6 +33,8 @@ import os
 import sys
 
 GATE = "CCTP_BUILD_GATE"
+# How Pelican tells `cctp build` that every article page is written (plugins/cctp_articles_ready).
+ARTICLES_READY, ARTICLES_LIST = "CCTP_ARTICLES_READY", "CCTP_ARTICLES_LIST"
 GATE_CLOSED = 3
 
 

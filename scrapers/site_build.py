@@ -236,7 +236,9 @@ class _EarlyIndex:
         self.told: float | None = None  # when every process had said (time.perf_counter)
 
     def env(self) -> dict:
-        return {"CCTP_ARTICLES_READY": str(self.write_end), "CCTP_ARTICLES_LIST": str(self.pages_file)}
+        from scrapers.pelican_run import ARTICLES_LIST, ARTICLES_READY
+
+        return {ARTICLES_READY: str(self.write_end), ARTICLES_LIST: str(self.pages_file)}
 
     def start(self) -> None:
         """Once Pelican has started: only its processes hold the pipe's write end now."""

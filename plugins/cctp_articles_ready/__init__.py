@@ -21,9 +21,10 @@ from cctp_parallel_write import PAGE_LISTS  # what Pelican's loop over article p
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
+from scrapers.pelican_run import ARTICLES_LIST as LIST
+from scrapers.pelican_run import ARTICLES_READY as READY
 from scrapers.write import atomic_write
 
-READY, LIST = "CCTP_ARTICLES_READY", "CCTP_ARTICLES_LIST"
 _stock: dict = {}
 
 
