@@ -693,6 +693,50 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
             "recent": len(recent)}
 
 
+def listing_after(output: Path, previous: dict, rebuilt: list[str], walk) -> dict[str, list[int]]:
+    """The files under ``pagefind/`` after build_index, as ``walk`` (a folder -> {relative path:
+    (size, modification time)}) would list them from ``output``, keyed ``pagefind/...``: taken
+    from ``previous`` (the same listing, made after the last build) for each bundle not indexed
+    again (``rebuilt``) whose ``pagefind-entry.json`` is still as listed there, walked afresh for
+    the others. The whole index is about 29,000 files at 10,000 articles; walking it took
+    0.08-0.11 s of every build."""
+    root = Path(output) / BUNDLE
+    prefix = BUNDLE + "/"
+    fresh = set(rebuilt)
+    kept: dict[str, dict] = {}
+    for name, stamp in previous.items():
+        if name.startswith(prefix):
+            parts = name[len(prefix):].split("/", 2)
+            if len(parts) == 3:
+                kept.setdefault(f"{parts[0]}/{parts[1]}", {})[name] = stamp
+    found: dict[str, list[int]] = {}
+    for entry in os.scandir(root):
+        if not entry.is_dir(follow_symlinks=False):
+            if entry.is_file():
+                st = entry.stat()
+                found[prefix + entry.name] = [st.st_size, st.st_mtime_ns]
+            continue
+        for bundle in os.scandir(entry.path):
+            key = f"{entry.name}/{bundle.name}"
+            if not bundle.is_dir(follow_symlinks=False):
+                if bundle.is_file():
+                    st = bundle.stat()
+                    found[prefix + key] = [st.st_size, st.st_mtime_ns]
+                continue
+            old = kept.get(key, {}) if key not in fresh else {}
+            marker = old.get(f"{prefix}{key}/pagefind-entry.json")
+            try:
+                st = os.stat(os.path.join(bundle.path, "pagefind-entry.json"))
+                same = marker is not None and [st.st_size, st.st_mtime_ns] == list(marker)
+            except OSError:
+                same = False
+            if same:
+                found.update(old)
+            else:
+                found.update({f"{prefix}{key}/{k}": list(v) for k, v in walk(Path(bundle.path)).items()})
+    return found
+
+
 def _write_json(path: Path, data: dict, compact: bool = False) -> None:
     """Write beside, then replace: a reader never sees half a file."""
     temporary = path.parent / f".{path.name}.new"

@@ -370,7 +370,7 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
         f"xoá {stats.get('removed', '?')} tệp không còn dùng ({site_seconds:.1f} s).")
 
     # Here: a build with nothing to do stops before.
-    from scrapers.index import BUNDLE, IndexBuildError, build_index, pages_in, summary
+    from scrapers.index import BUNDLE, IndexBuildError, build_index, listing_after, pages_in, summary
 
     index_seconds = None
     # The index step writes under pagefind/ only: the rest of the output is listed meanwhile
@@ -396,7 +396,11 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
             if not quiet:
                 print(summary(done, output))
         listing = pages.result()
-    listing.update({f"{BUNDLE}/{k}": list(v) for k, v in _stat_tree(output / BUNDLE).items()})
+    if index and old and old.get("output") and same_salt:
+        # The bundles not indexed again are as the last build listed them.
+        listing.update(listing_after(output, old["output"], done["rebuilt"], _stat_tree))
+    else:
+        listing.update({f"{BUNDLE}/{k}": list(v) for k, v in _stat_tree(output / BUNDLE).items()})
     # The step times are kept for bench/incremental.py.
     _save(record, {"salt": new_salt, "content": source, "output": listing,
                    "seconds": {"site": site_seconds, "index": index_seconds}})

@@ -5,6 +5,7 @@ deleted, and the incremental rebuild is compared file by file, byte for byte, wi
 public settings. An unchanged tree is then a no-op that touches nothing."""
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -177,6 +178,47 @@ def test_the_index_step_takes_the_article_pages_pelican_produced(archive, tmp_pa
     assert len(walked) > ARTICLES
     assert index.pages_in(produced) == walked
     assert index.pages_in(produced, "bai-viet/*.html") is None  # another shape: the index walks
+
+
+def test_the_record_lists_the_index_as_a_walk_would(archive, tmp_path):
+    """After an incremental build, the record's listing of pagefind/ (the bundles not indexed
+    again taken from the last build's record, scrapers.index.listing_after) is what a walk finds,
+    so the next build on the unchanged tree does nothing; a bundle changed by hand is walked."""
+    from scrapers import index
+
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    output, state = tmp_path / "output", tmp_path / "state"
+
+    def build() -> int:
+        return site_build.build(content, output, site_build.ROOT / "pelicanconf.py", check=False,
+                                quiet=True, state_dir=state)
+
+    def recorded() -> dict:
+        (record,) = state.glob("*.record")
+        return site_build._load(record)["output"]
+
+    assert build() == 0
+    newest_article = newest(content)[-1]
+    text = re.sub(r"^slug: .*$", "slug: bai-moi-cho-chi-muc", newest_article.read_text(encoding="utf-8"),
+                  count=1, flags=re.M)
+    (newest_article.parent / "bai-moi-cho-chi-muc.md").write_text(text.replace("title: ", "title: Bản mới ", 1),
+                                                                   encoding="utf-8")
+    assert build() == 0
+    shards = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    # The new article went to the recent bundle: the main bundle and the hub were kept.
+    assert [s["key"] for s in shards["main"]] == ["2010", "moi"]
+    assert recorded() == site_build._listing(output)
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
+    assert build() == 0
+    assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
+
+    # A kept bundle whose entry file changed since the last record is listed from the disk.
+    entry = output / "pagefind" / "chinh" / "2010" / "pagefind-entry.json"
+    previous = recorded()
+    os.utime(entry, ns=(entry.stat().st_atime_ns, entry.stat().st_mtime_ns + 10**9))
+    listed = index.listing_after(output, previous, [], site_build._stat_tree)
+    assert listed == {k: v for k, v in site_build._listing(output).items() if k.startswith("pagefind/")}
 
 
 def test_the_index_starts_once_the_article_pages_are_written(archive, tmp_path, monkeypatch):
