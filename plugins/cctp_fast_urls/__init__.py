@@ -15,22 +15,32 @@ them afresh (profiled at 10,000 articles, one new one: 3 and 1.2 of ~20 CPU seco
   plain absolute path inside it (Pelican makes two absolute paths and a relpath), and
   remembered per path (each url and save_as asks for it);
 - the slug of a category, tag or author name (each restored article has its own objects).
+
+And an URL setting is formatted with the few values it names, instead of Pelican's copy of the
+article's whole metadata made into keyword arguments (about 40 names) for each of them: the
+same string, from the same values (an URL setting that reaches into a value, `{date.year}`,
+is left to Pelican).
 """
 from __future__ import annotations
 
+import datetime
 import os
+import string
 
 import pelican.urlwrappers
 from pelican import signals
 from pelican.contents import Content
+from pelican.utils import path_to_url
 
 _stock = Content.get_url_setting
+_stock_expand = Content._expand_settings
 _stock_relative = Content.get_relative_source_path
 _stock_slugify = pelican.urlwrappers.slugify
 _build = {"token": None}
 _base_memo: dict = {}
 _relative_memo: dict = {}
 _slug_memo: dict[tuple, str] = {}
+_fields_memo: dict[str, tuple | None] = {}
 
 
 def get_relative_source_path(self, source_path: str | None = None) -> str | None:
@@ -65,6 +75,51 @@ def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):
     return found
 
 
+def _fields(template: str) -> tuple | None:
+    """The names an URL setting formats, or None when one is more than a plain name."""
+    if template not in _fields_memo:
+        names = []
+        for _, name, _, _ in string.Formatter().parse(template):
+            if name is None:
+                continue
+            if not name.isidentifier():  # {0}, {date.year}, {metadata[x]}
+                names = None
+                break
+            names.append(name)
+        _fields_memo[template] = None if names is None else tuple(dict.fromkeys(names))
+    return _fields_memo[template]
+
+
+# The values Pelican's url_format puts over the metadata's, as it computes them.
+_DERIVED = {
+    "path": lambda c: path_to_url(c.metadata.get("path", c.get_relative_source_path())),
+    "slug": lambda c: getattr(c, "slug", ""),
+    "lang": lambda c: getattr(c, "lang", "en"),
+    "date": lambda c: c.date if hasattr(c, "date") else datetime.datetime.now(),
+    "author": lambda c: c.author.slug if hasattr(c, "author") else "",
+    "category": lambda c: c.category.slug if hasattr(c, "category") else "",
+}
+
+
+def _expand_settings(self, key: str, klass: str | None = None) -> str:
+    """Content._expand_settings with only the values the setting names (see the docstring)."""
+    template = str(self.settings[f"{klass or self.__class__.__name__}_{key}".upper()])
+    names = _fields(template)
+    if names is None:
+        return _stock_expand(self, key, klass)
+    values = {}
+    metadata = self.metadata
+    for name in names:
+        derive = _DERIVED.get(name)
+        if derive is not None:
+            values[name] = derive(self)
+        elif name in metadata:
+            values[name] = metadata[name]
+        else:  # Pelican's KeyError, as Pelican raises it
+            return _stock_expand(self, key, klass)
+    return template.format_map(values)
+
+
 def get_url_setting(self, key: str) -> str:
     token = _build["token"]
     if token is None:
@@ -88,6 +143,7 @@ def thaw(_pelican=None) -> None:
 
 def register() -> None:
     Content.get_url_setting = get_url_setting
+    Content._expand_settings = _expand_settings
     Content.get_relative_source_path = get_relative_source_path
     pelican.urlwrappers.slugify = slugify
     signals.all_generators_finalized.connect(freeze)
