@@ -109,10 +109,15 @@ def test_parallel_read_reports_a_broken_file_once(tmp_path):
     which reports it exactly as a one-process build does."""
     import os
     import subprocess
+    import sys
 
     from conftest import PELICAN
 
-    content = synthetic_content(tmp_path, 8, seed=3)
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from cctp_parallel_read import READ_HERE_BELOW
+
+    # Enough files for a worker to be forked (fewer are read by the main process).
+    content = synthetic_content(tmp_path, READ_HERE_BELOW + 10, seed=3)
     broken = sorted((content / "articles").glob("*/*.md"))[5]
     lines = broken.read_text(encoding="utf-8").split("\n")
     lines[1] = "title: [unclosed"
