@@ -126,6 +126,40 @@ def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, jo
     assert stats(state)["rendered"] == 1
 
 
+def test_a_link_to_another_article_follows_its_new_address(archive, tmp_path):
+    """An article's body that links to another by ``{filename}`` shows the target's URL, which
+    Pelican puts in when the page is rendered: after the target's slug changes, the linking
+    page is rendered again (it used to keep the old address, a page the build had removed)."""
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    output, state = tmp_path / "output", tmp_path / "state"
+
+    def build() -> int:
+        return site_build.build(content, output, site_build.ROOT / "pelicanconf.py", index=False, check=False,
+                                quiet=True, state_dir=state)
+
+    def slug(path: Path) -> str:
+        return re.search(r"^slug: (.*)$", path.read_text(encoding="utf-8"), re.M).group(1)
+
+    assert build() == 0
+    articles = sorted((content / "articles").glob("*/*.md"))
+    linking = articles[0]
+    page = output / "bai-viet" / slug(linking) / "index.html"
+    # A target the linking page does not otherwise show (related items, neighbours).
+    target = next(p for p in articles[1:] if slug(p) not in page.read_text(encoding="utf-8"))
+    linking.write_text(linking.read_text(encoding="utf-8").rstrip()
+                       + f"\n\nXem [bài liên quan]({{filename}}/{target.relative_to(content).as_posix()}).\n",
+                       encoding="utf-8")
+    assert build() == 0
+    assert f'bai-viet/{slug(target)}/">bài liên quan' in page.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"^slug: .*$", "slug: bai-da-doi-dia-chi", target.read_text(encoding="utf-8"),
+                             count=1, flags=re.M), encoding="utf-8")
+    assert build() == 0
+    assert 'bai-viet/bai-da-doi-dia-chi/">bài liên quan' in page.read_text(encoding="utf-8")
+    scratch = build_site(content, tmp_path / "scratch", index=False)
+    assert page.read_bytes() == (scratch / page.relative_to(output)).read_bytes()
+
+
 def test_an_article_failing_the_check_stops_pelican_before_it_writes(archive, tmp_path, capfd):
     """The changed articles are checked while Pelican reads (scrapers/pelican_run's gate): an
     error leaves output/ and the record as they were, and the next build checks it again."""

@@ -158,6 +158,7 @@ def _content_digest(content) -> bytes:
         if body is not None:
             h.update(b"\0body\0")
             h.update(body)
+            h.update(_links(content, body))
         digest = h.digest()
         memo[key] = (content, digest)
         return digest
@@ -172,9 +173,34 @@ def _content_digest(content) -> bytes:
             continue
         h.update(b"\1" + name.encode())
         _feed(h, value, stack, inner=True)
+    body = _body(vars(content))
+    if body is not None:
+        h.update(_links(content, body))
     digest = h.digest()
     memo[key] = (content, digest)
     return digest
+
+
+def _links(content, body: bytes) -> bytes:
+    """Where the body's links to other articles and pages (``{filename}``) lead: Pelican puts
+    the target's URL in when the page is rendered, so a page must be rendered again when a
+    target's URL changes (its slug edited, or the target gone), though its own data did not.
+    Found with Pelican's own resolution, relative to the site's root (the page's own depth is
+    its own data); its warnings for a target not found are left to the page's rendering."""
+    if b"filename" not in body:
+        return b""
+    regex = content._get_intrasite_link_regex()
+    links = [m.group(0) for m in regex.finditer(body.decode("utf-8", "surrogatepass"))
+             if m.group("what") == "filename"]
+    if not links:
+        return b""
+    logger = logging.getLogger("pelican.contents")
+    muted, logger.disabled = logger.disabled, True
+    try:
+        resolved = content._update_content("\n".join(links), "")
+    finally:
+        logger.disabled = muted
+    return b"\0links\0" + resolved.encode("utf-8", "surrogatepass")
 
 
 def _body(attrs: dict) -> bytes | None:
