@@ -76,7 +76,8 @@ class _NO_GROUP:  # noqa: N801 - a type nothing is an instance of: no browse gro
 # --- digests ------------------------------------------------------------------------------
 
 def _own(content) -> bytes:
-    """An article or page as the reader sees it: its source file's identity."""
+    """An article or page as the reader sees it: its source file's identity (and where its
+    links to other articles lead, _links)."""
     memo = _state["own"]
     found = memo.get(id(content))
     if found is not None and found[0] is content:
@@ -87,6 +88,8 @@ def _own(content) -> bytes:
         digest = f"{path}\0{st.st_size}\0{st.st_mtime_ns}".encode()
     except OSError:
         digest = f"{path}\0?".encode()
+    # In a list, its summary may hold one of its links.
+    digest += _links(content, _body(vars(content))).hex().encode()
     memo[id(content)] = (content, digest)
     # The same as a list item, by id alone: `memo` keeps the article alive, so no other
     # object can have its id while this build lasts.
@@ -158,7 +161,7 @@ def _content_digest(content) -> bytes:
         if body is not None:
             h.update(b"\0body\0")
             h.update(body)
-            h.update(_links(content, body))
+        h.update(_links(content, body))
         digest = h.digest()
         memo[key] = (content, digest)
         return digest
@@ -173,24 +176,26 @@ def _content_digest(content) -> bytes:
             continue
         h.update(b"\1" + name.encode())
         _feed(h, value, stack, inner=True)
-    body = _body(vars(content))
-    if body is not None:
-        h.update(_links(content, body))
+    h.update(_links(content, _body(vars(content))))
     digest = h.digest()
     memo[key] = (content, digest)
     return digest
 
 
-def _links(content, body: bytes) -> bytes:
-    """Where the body's links to other articles and pages (``{filename}``) lead: Pelican puts
-    the target's URL in when the page is rendered, so a page must be rendered again when a
-    target's URL changes (its slug edited, or the target gone), though its own data did not.
-    Found with Pelican's own resolution, relative to the site's root (the page's own depth is
-    its own data); its warnings for a target not found are left to the page's rendering."""
-    if b"filename" not in body:
+def _links(content, body: bytes | None) -> bytes:
+    """Where the body's (and a summary of its own's) links to other articles and pages
+    (``{filename}``) lead: Pelican puts the target's URL in when the page is rendered, so a
+    page must be rendered again when a target's URL changes (its slug edited, or the target
+    gone), though its own data did not. Found with Pelican's own resolution, relative to the
+    site's root (the page's own depth is its own data); its warnings for a target not found are
+    left to the page's rendering."""
+    summary = vars(content).get("_summary")
+    texts = [text for text in (body, summary.encode("utf-8", "surrogatepass") if type(summary) is str else None)
+             if text is not None and b"filename" in text]
+    if not texts:
         return b""
     regex = content._get_intrasite_link_regex()
-    links = [m.group(0) for m in regex.finditer(body.decode("utf-8", "surrogatepass"))
+    links = [m.group(0) for text in texts for m in regex.finditer(text.decode("utf-8", "surrogatepass"))
              if m.group("what") == "filename"]
     if not links:
         return b""
