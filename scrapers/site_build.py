@@ -152,6 +152,25 @@ def _listing(output: Path, skip_top: tuple[str, ...] = ()) -> dict[str, list[int
     return {k: list(v) for k, v in _stat_tree(output, NOT_LISTED + skip_top).items()}
 
 
+def _outputs(output: Path, recorded: dict | None) -> dict[str, list[int]]:
+    """What _listing(output, (pagefind,)) finds after a build, from what Pelican recorded of the
+    files it left (cctp_incremental), the top folder's files listed afresh (cctp_sitemap writes
+    robots.txt and the sitemaps after that record); a walk without such a record."""
+    from scrapers.index import BUNDLE
+
+    if recorded is None:
+        return _listing(output, (BUNDLE,))
+    skipped = (*NOT_LISTED, BUNDLE)
+    found = {name: list(stamp) for name, stamp in recorded.items()
+             if "/" in name and name.split("/", 1)[0] not in skipped
+             and not SKIP_DIRS.intersection(name.split("/")[:-1])}
+    for entry in os.scandir(output):
+        if not entry.is_dir(follow_symlinks=False) and entry.is_file():
+            st = entry.stat()
+            found[entry.name] = [st.st_size, st.st_mtime_ns]
+    return found
+
+
 def _changed(old: dict, new: dict) -> list[str]:
     return sorted(k for k in new if old.get(k) != new[k])
 
@@ -378,7 +397,7 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     # pages from Pelican's record of what it produced instead of walking their 10,000 folders
     # (0.1 s here; on a disk whose caches have emptied since the last build, much more).
     with ThreadPoolExecutor(1) as pool:
-        pages = pool.submit(_listing, output, (BUNDLE,))
+        pages = pool.submit(_outputs, output, produced.get("outputs"))
         if index:
             index_started = time.perf_counter()
             outcome = early.join()

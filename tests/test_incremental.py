@@ -88,6 +88,10 @@ def test_incremental_build_writes_the_same_bytes(archive, tmp_path, settings, jo
     # robots.txt is the same: cctp_sitemap's, neither removed by the clean-up nor written again
     # (the sitemap, which changed, is compared below).
     assert robots.stat().st_mtime_ns == robots_written
+    # The record lists the output as a walk would (made from what Pelican recorded, the top
+    # folder listed afresh): an unchanged tree is then told without walking it.
+    (record,) = state.glob("*.record")
+    assert site_build._load(record)["output"] == site_build._listing(output)
 
     scratch = files(build_site(content, tmp_path / "scratch", settings, index=False))
     incremental = files(output)

@@ -767,11 +767,24 @@ def finish(pelican) -> None:
         except OSError:
             continue
         files[rel] = (st.st_size, st.st_mtime_ns)
+    # Every file the output now holds, with its size and modification time: `cctp build` keeps
+    # this listing to tell an untouched output, instead of walking 17,000 files again.
+    outputs = {}
+    for rel in listing:
+        stamp = files.get(rel)
+        if stamp is None:
+            try:
+                st = os.stat(os.path.join(output, rel))
+            except OSError:
+                continue
+            stamp = (st.st_size, st.st_mtime_ns)
+        outputs[rel] = stamp
     path = _state["path"]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "wb") as fh:
-        pickle.dump({"salt": _state["salt"], "calls": _state["calls"], "files": files, "debug": _state["debug"],
+        pickle.dump({"salt": _state["salt"], "calls": _state["calls"], "files": files, "outputs": outputs,
+                     "debug": _state["debug"],
                      "parsed": _state["parsed"], "templates": _state["templates"],
                      "stats": {"rendered": _state["rendered"], "skipped": _state["skipped"],
                                "removed": removed}}, fh, protocol=pickle.HIGHEST_PROTOCOL)
