@@ -392,10 +392,11 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     from scrapers.index import BUNDLE, IndexBuildError, build_index, listing_after, pages_in, summary
 
     index_seconds = None
-    # The index step writes under pagefind/ only: the rest of the output is listed meanwhile
-    # (17,000 files at 10,000 articles, a quarter of a second). The index takes the article
-    # pages from Pelican's record of what it produced instead of walking their 10,000 folders
-    # (0.1 s here; on a disk whose caches have emptied since the last build, much more).
+    # The index step writes under pagefind/ only: the rest of the output is listed meanwhile,
+    # from Pelican's record of the files it left (a walk of 17,000 files at 10,000 articles
+    # when there is none). The index takes the article pages from that record too, instead of
+    # walking their 10,000 folders (0.1 s here; on a disk whose caches have emptied since the
+    # last build, much more).
     with ThreadPoolExecutor(1) as pool:
         pages = pool.submit(_outputs, output, produced.get("outputs"))
         if index:

@@ -42,6 +42,19 @@ def newest(content: Path) -> list[Path]:
     return sorted((content / "articles").glob("*/*.md"), key=lambda p: p.read_text(encoding="utf-8"))
 
 
+def copied(archive: Path, tmp_path: Path, **options):
+    """(content, output, state, build): a copy of the archive, and its `cctp build` with
+    pelicanconf.py into tmp_path/output (`options` for site_build.build)."""
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    output, state = tmp_path / "output", tmp_path / "state"
+
+    def build() -> int:
+        return site_build.build(content, output, site_build.ROOT / "pelicanconf.py", quiet=True,
+                                state_dir=state, **options)
+    return content, output, state, build
+
+
 def change(content: Path) -> None:
     """Add an article (the newest, in a province and topics that have others), edit one,
     delete one."""
@@ -134,13 +147,7 @@ def test_a_link_to_another_article_follows_its_new_address(archive, tmp_path):
     """An article's body that links to another by ``{filename}`` shows the target's URL, which
     Pelican puts in when the page is rendered: after the target's slug changes, the linking
     page is rendered again (it used to keep the old address, a page the build had removed)."""
-    content = tmp_path / "content"
-    shutil.copytree(archive, content)
-    output, state = tmp_path / "output", tmp_path / "state"
-
-    def build() -> int:
-        return site_build.build(content, output, site_build.ROOT / "pelicanconf.py", index=False, check=False,
-                                quiet=True, state_dir=state)
+    content, output, state, build = copied(archive, tmp_path, index=False, check=False)
 
     def slug(path: Path) -> str:
         return re.search(r"^slug: (.*)$", path.read_text(encoding="utf-8"), re.M).group(1)
@@ -171,14 +178,7 @@ def test_a_link_to_another_article_follows_its_new_address(archive, tmp_path):
 def test_an_article_failing_the_check_stops_pelican_before_it_writes(archive, tmp_path, capfd):
     """The changed articles are checked while Pelican reads (scrapers/pelican_run's gate): an
     error leaves output/ and the record as they were, and the next build checks it again."""
-    content = tmp_path / "content"
-    shutil.copytree(archive, content)
-    output, state = tmp_path / "output", tmp_path / "state"
-
-    def build() -> int:
-        return site_build.build(content, output, site_build.ROOT / "pelicanconf.py", index=False,
-                                quiet=True, state_dir=state)
-
+    content, output, state, build = copied(archive, tmp_path, index=False)
     assert build() == 0
     record = {p.name: p.read_bytes() for p in state.iterdir()}
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
@@ -228,13 +228,7 @@ def test_the_record_lists_the_index_as_a_walk_would(archive, tmp_path):
     so the next build on the unchanged tree does nothing; a bundle changed by hand is walked."""
     from scrapers import index
 
-    content = tmp_path / "content"
-    shutil.copytree(archive, content)
-    output, state = tmp_path / "output", tmp_path / "state"
-
-    def build() -> int:
-        return site_build.build(content, output, site_build.ROOT / "pelicanconf.py", check=False,
-                                quiet=True, state_dir=state)
+    content, output, state, build = copied(archive, tmp_path, check=False)
 
     def recorded() -> dict:
         (record,) = state.glob("*.record")
