@@ -84,3 +84,32 @@ def test_each_process_goes_through_the_pages_of_its_own_articles_only(monkeypatc
     assert not set(seen[0]) & set(seen[1]) and seen[0] and seen[1]
     pw.generate_articles(generator, write=None)  # one process: all of them
     assert len(seen[2]) == len(articles) + len(translations)
+
+
+def test_a_build_failing_after_the_fork_waits_for_its_workers(tmp_path, monkeypatch):
+    """The parent fails while a worker still writes: the build ends only once the worker has
+    (nothing is written into the output after it said it failed), and the workers' results
+    folder goes with it."""
+    import os
+    import time
+    from types import SimpleNamespace
+
+    late = tmp_path / "written-by-the-worker"
+    folders = []
+
+    def stock_run(self):
+        pw.fork_workers(SimpleNamespace(settings={"BUILD_JOBS": 2}))
+        if pw._state["worker"]:  # the worker: still writing when the parent fails
+            time.sleep(0.5)
+            late.write_text("xong", encoding="utf-8")
+            os._exit(0)
+        folders.append(Path(pw._state["results"]))
+        raise RuntimeError("lỗi khi dựng trang")
+
+    monkeypatch.setitem(pw._stock, "run", stock_run)
+    monkeypatch.setitem(pw._state, "generators", [])
+    with pytest.raises(RuntimeError, match="lỗi khi dựng trang"):
+        pw.run(None)
+    assert late.read_text(encoding="utf-8") == "xong"
+    assert pw._state["children"] == [] and pw._state["results"] is None
+    assert folders and not folders[0].exists()

@@ -30,7 +30,7 @@ import tempfile
 import zlib
 
 from blinker import signal
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, StaticGenerator
 from pelican.writers import Writer
 
@@ -210,13 +210,35 @@ def join_workers(pelican):
     WORKERS_JOINED.send(pelican, results=results)
 
 
+def run(self):
+    """Pelican.run. A build that fails in the parent after the fork waits for its workers to end
+    before it ends itself, and removes their results' folder: it used to end at once, and they
+    went on writing pages into the output after the build had said it failed (and, in
+    `cctp build --watch`, while the next build wrote)."""
+    try:
+        return _stock["run"](self)
+    except BaseException:
+        if _state["worker"] == 0 and _state["children"]:
+            for pid in _state["children"]:
+                try:
+                    os.waitpid(pid, 0)
+                except ChildProcessError:
+                    pass
+            _state["children"] = []
+            if _state["results"]:
+                shutil.rmtree(_state["results"], ignore_errors=True)
+            _state.update(jobs=1, results=None)
+        raise
+
+
 def register() -> None:
     # Pelican registers plugins again for every instance (`make serve` rebuilds): the stock
     # methods are taken once, or each wrapper would end up calling itself.
     if not _stock:
         _stock.update(write_file=Writer.write_file, write_feed=Writer.write_feed,
                       static=StaticGenerator.generate_output,
-                      generate_articles=ArticlesGenerator.generate_articles)
+                      generate_articles=ArticlesGenerator.generate_articles, run=Pelican.run)
+    Pelican.run = run
     Writer.write_file = write_file
     Writer.write_feed = write_feed
     Writer.owns = owns
