@@ -44,6 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scrapers import installed
+from scrapers.stamps import file_stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ROOT / ".cache" / "cctp-build"
@@ -353,6 +354,9 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     if old is None:
         pages_record.unlink(missing_ok=True)
     state_dir.mkdir(parents=True, exist_ok=True)  # Pelican writes beside the record
+    # Pelican's record of what it produced, as it was before this build: read afterwards only
+    # if this build wrote it (a run without cctp_incremental, CCTP_STOCK_BUILD, leaves the last one).
+    before = file_stamp(pages_record)
     early = _EarlyIndex(output, jobs, pages_record.with_suffix(".articles")) if index else None
     early_env = early.env() if early else None
     early_fds = {"pass_fds": (early.write_end,), "close_fds": (early.read_end,)} if early else {}
@@ -380,8 +384,9 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     site_seconds = time.perf_counter() - started
     produced = {}
     try:
-        with open(pages_record, "rb") as fh:
-            produced = pickle.load(fh)
+        if file_stamp(pages_record) != before:
+            with open(pages_record, "rb") as fh:
+                produced = pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError):
         pass
     stats = produced.get("stats", {})

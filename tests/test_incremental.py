@@ -257,6 +257,27 @@ def test_the_record_lists_the_index_as_a_walk_would(archive, tmp_path):
     assert listed == {k: v for k, v in site_build._listing(output).items() if k.startswith("pagefind/")}
 
 
+def test_a_build_without_the_record_plugin_does_not_take_the_last_record(archive, tmp_path, monkeypatch):
+    """Pelican's record of the pages it produced is read only when this build wrote it: a
+    build without cctp_incremental (CCTP_STOCK_BUILD) after one with it left the last build's
+    record in place, whose list of article pages lacks a new article (the index then missed
+    it) and whose listing of the output is not this one's."""
+    from scrapers import index
+
+    content, output, state, build = copied(archive, tmp_path, check=False)
+    assert build() == 0
+    monkeypatch.setenv("CCTP_STOCK_BUILD", "1")
+    newest_article = newest(content)[-1]
+    text = re.sub(r"^slug: .*$", "slug: bai-dung-khong-ghi-chep", newest_article.read_text(encoding="utf-8"),
+                  count=1, flags=re.M)
+    (newest_article.parent / "bai-dung-khong-ghi-chep.md").write_text(text.replace("title: ", "title: Mới ", 1),
+                                                                       encoding="utf-8")
+    assert build() == 0
+    (record,) = state.glob("*.record")
+    assert site_build._load(record)["output"] == site_build._listing(output)
+    assert index.build_index(output)["rebuilt"] == []  # the new page was indexed
+
+
 def test_the_index_starts_once_the_article_pages_are_written(archive, tmp_path, monkeypatch):
     """The search index reads article pages only: `cctp build` updates it as soon as every
     process has written its article pages (plugins/cctp_articles_ready), before Pelican ends,

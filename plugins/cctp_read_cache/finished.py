@@ -36,6 +36,7 @@ from pathlib import Path
 from pelican import signals
 
 from scrapers import installed, resident
+from scrapers.stamps import file_stamp
 
 log = logging.getLogger(__name__)
 
@@ -144,16 +145,6 @@ class _Preloaded:
 
 
 _preloaded: dict[str, _Preloaded] = {}
-
-
-def file_stamp(path) -> tuple | None:
-    """A cache file's size, modification time and inode (a file replaced whole is a new one),
-    or None when it is missing."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 class _Unsettled(pickle.Unpickler):
