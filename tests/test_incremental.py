@@ -55,6 +55,15 @@ def copied(archive: Path, tmp_path: Path, **options):
     return content, output, state, build
 
 
+def add_copy(content: Path, slug: str, title: str) -> Path:
+    """A new article: the last one's text under another slug, its title prefixed."""
+    last = newest(content)[-1]
+    text = re.sub(r"^slug: .*$", f"slug: {slug}", last.read_text(encoding="utf-8"), count=1, flags=re.M)
+    path = last.parent / f"{slug}.md"
+    path.write_text(text.replace("title: ", f"title: {title} ", 1), encoding="utf-8")
+    return path
+
+
 def change(content: Path) -> None:
     """Add an article (the newest, in a province and topics that have others), edit one,
     delete one."""
@@ -235,11 +244,7 @@ def test_the_record_lists_the_index_as_a_walk_would(archive, tmp_path):
         return site_build._load(record)["output"]
 
     assert build() == 0
-    newest_article = newest(content)[-1]
-    text = re.sub(r"^slug: .*$", "slug: bai-moi-cho-chi-muc", newest_article.read_text(encoding="utf-8"),
-                  count=1, flags=re.M)
-    (newest_article.parent / "bai-moi-cho-chi-muc.md").write_text(text.replace("title: ", "title: Bản mới ", 1),
-                                                                   encoding="utf-8")
+    add_copy(content, "bai-moi-cho-chi-muc", "Bản mới")
     assert build() == 0
     shards = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     # The new article went to the recent bundle: the main bundle and the hub were kept.
@@ -267,11 +272,7 @@ def test_a_build_without_the_record_plugin_does_not_take_the_last_record(archive
     content, output, state, build = copied(archive, tmp_path, check=False)
     assert build() == 0
     monkeypatch.setenv("CCTP_STOCK_BUILD", "1")
-    newest_article = newest(content)[-1]
-    text = re.sub(r"^slug: .*$", "slug: bai-dung-khong-ghi-chep", newest_article.read_text(encoding="utf-8"),
-                  count=1, flags=re.M)
-    (newest_article.parent / "bai-dung-khong-ghi-chep.md").write_text(text.replace("title: ", "title: Mới ", 1),
-                                                                       encoding="utf-8")
+    add_copy(content, "bai-dung-khong-ghi-chep", "Mới")
     assert build() == 0
     (record,) = state.glob("*.record")
     assert site_build._load(record)["output"] == site_build._listing(output)
