@@ -131,3 +131,47 @@ def test_search_page_embeds_its_data_and_loads_no_default_ui(sample_site):
     assert search.select_one("#tim-kiem")["data-bundle"] == "../pagefind/"
     labels = [el.get_text() for el in search.select("label.pagefind-ui__filter-name")]
     assert labels[:3] == ["Tỉnh/thành", "Đơn vị hành chính từ 01/07/2025", "Năm"]
+
+
+def test_an_article_carries_its_filters_from_when_it_is_made(monkeypatch, tmp_path):
+    """The filters follow from the article alone: made with it (content_object_init), so the
+    finished-article cache keeps them and a build restoring 10,000 articles does not make them
+    again; the years the search page offers are gathered from them."""
+    import sys
+    from types import SimpleNamespace
+
+    from pelican.contents import Article
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+    from pelican.utils import SafeDatetime
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import cctp_metadata
+    import cctp_search
+    from cctp_read_cache import finished
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"),
+                             override={"PATH": str(tmp_path), "CACHE_PATH": str(tmp_path / "cache")})
+    source = tmp_path / "bai.md"
+    source.write_text("x", encoding="utf-8")
+    made = Article("<p>Hòa giải.</p>", settings=settings, source_path=str(source), context={},
+                   metadata={"title": "Hội nghị", "date": SafeDatetime(2023, 5, 2), "province": "Đắk Lắk",
+                             "topics": ["toa-an"]})
+    cctp_metadata.normalise(made)
+    cctp_search.attach_filters(made)
+    assert {("tinh", "dak-lak"), ("nam", "2023"), ("chu-de", "toa-an")} <= set(made.search_filters)
+    assert made.search_filters == cctp_search.article_filters(made)
+
+    monkeypatch.setitem(finished._salt, id(settings), (settings, "stamp"))
+    memo = finished.Memo(Readers(settings, "ArticlesGenerator-Readers"))
+    memo.keep(str(source), (1, 2), made, [])
+    restored = memo.restore(str(source), memo.entry(str(source), (1, 2), Article), Article, {})
+    assert restored.search_filters == made.search_filters
+
+    lists = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
+    generator = SimpleNamespace(**{name: [] for name in lists},
+                                context={"SEARCH_DATA": {"filters": [{"key": "nam", "values": None}]}})
+    generator.articles = [restored]
+    cctp_search.annotate_articles(generator)
+    assert generator.context["SEARCH_DATA"]["filters"][0]["values"] == {"2023": "2023"}

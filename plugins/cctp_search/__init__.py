@@ -9,8 +9,10 @@
   (scrapers/data/provinces.json through the gazetteer), and the tables of the text code the
   index is written in (scrapers/index.py).
 
-Relies on ``cctp_metadata`` (province_info, unit_2025, topic_items), hence the finalized
-signal, which comes after every article has been read.
+The filters are made when the article is (content_object_init, after ``cctp_metadata``, which
+gives province_info, unit_2025 and topic_items: list this plugin after it), from the article
+alone, so cctp_read_cache keeps them with it; the years offered are gathered once every
+article has been read (article_generator_finalized).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import re
 from itertools import chain
 
 from pelican import signals
+from pelican.contents import Article
 
 from scrapers.gazetteer import doc_types, gazetteer, topics
 from scrapers.index import codec_tables
@@ -95,14 +98,22 @@ def search_data() -> dict:
     }
 
 
+def attach_filters(content) -> None:
+    """content_object_init: the filter pairs of every article, drafts included (the editors'
+    preview indexes them)."""
+    if isinstance(content, Article):
+        content.search_filters = article_filters(content)
+
+
 def annotate_articles(generator) -> None:
-    """article_generator_finalized: attach the filter pairs to every article, drafts included
-    (the editors' preview indexes them), and list the years the search page offers."""
+    """article_generator_finalized: list the years the search page offers."""
     years = set()
     for article in chain(generator.articles, generator.translations, generator.hidden_articles,
                          generator.hidden_translations, generator.drafts, generator.drafts_translations):
-        article.search_filters = article_filters(article)
-        years.update(value for name, value in article.search_filters if name == "nam")
+        filters = getattr(article, "search_filters", None)
+        if filters is None:  # made without the signal
+            filters = article.search_filters = article_filters(article)
+        years.update(value for name, value in filters if name == "nam")
     data = generator.context.get("SEARCH_DATA")
     if data is not None:
         for entry in data["filters"]:
@@ -118,4 +129,5 @@ def add_search_data(generator) -> None:
 
 def register() -> None:
     signals.generator_init.connect(add_search_data)
+    signals.content_object_init.connect(attach_filters)
     signals.article_generator_finalized.connect(annotate_articles)
