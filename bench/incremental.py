@@ -63,13 +63,14 @@ def drop_caches() -> None:
         sys.exit(f"--cold: không xoá được bộ đệm trang ({exc}); cần chạy với quyền root trên Linux")
 
 
-def stats(state: Path) -> dict:
-    with open(next(state.glob("*.pages")), "rb") as fh:
+def stats(path: Path) -> dict:
+    """What Pelican's run did, from its record beside the build's record ``path``."""
+    with open(path.with_suffix(".pages"), "rb") as fh:
         return pickle.load(fh)["stats"]
 
 
-def record(state: Path) -> dict:
-    return site_build._load(next(state.glob("*.record")))
+def record(path: Path) -> dict:
+    return site_build._load(path)
 
 
 def bundles(output: Path) -> dict[str, str]:
@@ -102,6 +103,8 @@ def main() -> None:
     base.mkdir(parents=True, exist_ok=True)
     output, state = base / "output", base / "state"
     settings = ROOT / args.settings
+    # This build's record (a kept folder may hold others, from other settings or checkouts).
+    kept = site_build.state_path(settings, output, state)
     reuse = args.keep and (base / "content").is_dir() and state.is_dir()
     content = base / "content" if reuse else generate(args.articles, base, args.seed)
     count = args.repeat * args.batch
@@ -138,24 +141,34 @@ def main() -> None:
                 break
         else:
             sys.exit("cctp build --watch dừng trước khi theo dõi")
-        # What it says from then on is read and dropped, or a full pipe would stop it.
-        threading.Thread(target=lambda: watcher.stderr.read(), daemon=True).start()
+        # What it says from then on is read (or a full pipe would stop it) for a failed build,
+        # which would otherwise leave watched() waiting for a record that never comes.
+        failed: list[str] = []
+
+        def drain() -> None:
+            for line in watcher.stderr:
+                if "Dựng trang thất bại" in line:
+                    failed.append(line.strip())
+        threading.Thread(target=drain, daemon=True).start()
 
     def watched() -> float:
         """Seconds from the files' writing (just before) to the end of the build they started."""
         started = time.perf_counter()
         sources = {k: list(v) for k, v in site_build._stat_tree(content).items()}
-        path, seen = next(state.glob("*.record")), None
+        path, seen = kept, None
         while True:
             time.sleep(0.005)
+            if watcher.poll() is not None:
+                sys.exit(f"cctp build --watch dừng (mã {watcher.returncode})")
+            if failed:
+                watcher.terminate()
+                sys.exit(f"cctp build --watch: {failed[0]}")
             stamp = path.stat().st_mtime_ns  # read again only when written: it is 5 MB
             if stamp == seen:
                 continue
-            seen, done = stamp, record(state)
+            seen, done = stamp, record(kept)
             if done and done.get("output") is not None and done.get("content") == sources:
                 return time.perf_counter() - started
-            if watcher.poll() is not None:
-                sys.exit(f"cctp build --watch dừng (mã {watcher.returncode})")
 
     added, indexed, unchanged = [], [], []
     for step in range(args.repeat):
@@ -167,10 +180,10 @@ def main() -> None:
             doc.slug = f"{doc.slug}-moi"
             atomic_write(article_path(content, doc), render(doc))
         added.append(watched() if watcher else build())
-        s = stats(state)
+        s = stats(kept)
         line = f"  + {args.batch} bài: {added[-1]:.2f} s (dựng {s['rendered']} lượt, giữ {s['skipped']}, xoá {s['removed']} tệp)"
         if args.index:
-            indexed.append(record(state)["seconds"]["index"])
+            indexed.append(record(kept)["seconds"]["index"])
             after = bundles(output)
             again = sorted(name for name, digest in after.items() if before.get(name) != digest)
             line += f"; chỉ mục {indexed[-1]:.2f} s, lập lại {', '.join(again) or 'không phần nào'}"
@@ -180,7 +193,9 @@ def main() -> None:
         else:
             unchanged.append(build())
     if watcher:
-        watcher.send_signal(signal.SIGINT)
+        # SIGTERM, which it stops on like Ctrl-C: a bench started in the background by a
+        # shell without job control inherits SIGINT ignored, and so would the watcher.
+        watcher.send_signal(signal.SIGTERM)
         watcher.wait()
     print(f"tải sau khi đo: {load()}; trung vị của {len(added)} lần:")
     print(f"  thêm {args.batch} bài rồi dựng lại:   {statistics.median(added):6.2f} s  ({', '.join(f'{x:.2f}' for x in added)})")
