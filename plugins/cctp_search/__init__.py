@@ -100,8 +100,8 @@ def search_data() -> dict:
 
 def attach_filters(content) -> None:
     """content_object_init: the filter pairs of every article, drafts included (the editors'
-    preview indexes them)."""
-    if isinstance(content, Article):
+    preview indexes them). Left to annotate_articles if cctp_metadata has not run before."""
+    if isinstance(content, Article) and hasattr(content, "province_info"):
         content.search_filters = article_filters(content)
 
 
@@ -111,7 +111,7 @@ def annotate_articles(generator) -> None:
     for article in chain(generator.articles, generator.translations, generator.hidden_articles,
                          generator.hidden_translations, generator.drafts, generator.drafts_translations):
         filters = getattr(article, "search_filters", None)
-        if filters is None:  # made without the signal
+        if filters is None:  # not made with the article (attach_filters)
             filters = article.search_filters = article_filters(article)
         years.update(value for name, value in filters if name == "nam")
     data = generator.context.get("SEARCH_DATA")
