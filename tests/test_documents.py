@@ -29,6 +29,7 @@ def test_each_citation_names_the_document_it_names_alone():
     generator = SimpleNamespace(keys_=plugin.KeyDocuments(load_json("key_documents.json")["documents"]),
                                 identified={})
     generator.document = plugin.DocumentGenerator.document.__get__(generator)
+    generator.identify = plugin.DocumentGenerator.identify.__get__(generator)
 
     for article in articles:
         found = plugin.DocumentGenerator.keys(generator, article)
@@ -38,9 +39,17 @@ def test_each_citation_names_the_document_it_names_alone():
             if info is not None:
                 alone.append((plugin.document_slug(info.code, info.date, info.province), info.code, info))
         assert found == alone
-        assert [c.get("doc_slug") for c in article.citations] == [
-            next((slug for slug, _, info in alone if info == plugin.identify(c, article.province_info, generator.keys_)), None)
-            for c in CITATIONS]
+        made = article.citations
+        groups = [SimpleNamespace(slug=slug, url=f"van-ban/{slug}/") for slug in dict.fromkeys(s for s, _, _ in found)]
+        plugin.DocumentGenerator.annotate(generator, article, groups)
+        expected = [next((slug for slug, _, info in alone if info == plugin.identify(c, article.province_info, generator.keys_)), None)
+                    for c in CITATIONS]
+        assert [c.get("doc_slug") for c in article.citations] == expected
+        assert [c["url"] for c in article.citations] == [slug and f"van-ban/{slug}/" for slug in expected]
+        assert article.cited_slugs == [g.slug for g in groups]
+        # New citations: the ones the article was made with are left as they were
+        # (cctp_incremental takes an article's own values as unchanged since it was made).
+        assert made == [dict(c) for c in CITATIONS] and article.citations is not made
     slugs = {slug for article in articles for slug, _, _ in plugin.DocumentGenerator.keys(generator, article)}
     assert {"49-nq-tw-2005-06-02", "08-kh-bcd-lang-son", "08-kh-bcd-binh-dinh", "08-kh-bcd"} <= slugs
     assert len(generator.identified) == len(CITATIONS) * len(provinces) - len(provinces)  # the list title

@@ -103,22 +103,21 @@ class DocumentGenerator(GroupedGenerator):
 
     def keys(self, article):
         province = getattr(article, "province_info", None)
-        out = []
-        for citation in getattr(article, "citations", []):
-            key = (citation.get("code"), citation.get("date"), citation.get("type"), citation.get("issuer"),
-                   citation.get("title"), province.slug if province else None)
-            try:
-                found = self.identified[key]
-            except KeyError:
-                found = self.identified[key] = self.document(citation, province)
-            except TypeError:  # a value that is not hashable (a list from the front matter)
-                found = self.document(citation, province)
-            if found is None:
-                continue
-            slug, info = found
-            citation["doc_slug"] = slug
-            out.append((slug, info.code, info))
-        return out
+        found = [self.identify(citation, province) for citation in getattr(article, "citations", [])]
+        self.found = (article, found)  # for annotate, next, with the same article
+        return [(slug, info.code, info) for slug, info in filter(None, found)]
+
+    def identify(self, citation: dict, province) -> tuple[str, DocumentInfo] | None:
+        """(slug, info) of the document a citation names, or None; once per citation and province."""
+        key = (citation.get("code"), citation.get("date"), citation.get("type"), citation.get("issuer"),
+               citation.get("title"), province.slug if province else None)
+        try:
+            found = self.identified[key]
+        except KeyError:
+            found = self.identified[key] = self.document(citation, province)
+        except TypeError:  # a value that is not hashable (a list from the front matter)
+            found = self.document(citation, province)
+        return found
 
     def document(self, citation: dict, province) -> tuple[str, DocumentInfo] | None:
         """(slug, info) of the document a citation names, or None."""
@@ -126,9 +125,24 @@ class DocumentGenerator(GroupedGenerator):
         return None if info is None else (document_slug(info.code, info.date, info.province), info)
 
     def annotate(self, article, groups):
-        urls = {g.slug: g.url for g in groups}
-        for citation in getattr(article, "citations", []):
-            citation["url"] = urls.get(citation.get("doc_slug"))
+        # New citations, not the article's own changed in place: cctp_incremental digests an
+        # article by how it was made plus what was set on it since.
+        if hasattr(article, "citations"):
+            done = getattr(self, "found", None)
+            if done is not None and done[0] is article:
+                found = done[1]
+            else:
+                province = getattr(article, "province_info", None)
+                found = [self.identify(citation, province) for citation in article.citations]
+            urls = {g.slug: g.url for g in groups}
+            cited = []
+            for citation, document in zip(article.citations, found):
+                if document is None:
+                    cited.append({**citation, "url": urls.get(citation.get("doc_slug"))})
+                else:
+                    cited.append({**citation, "doc_slug": document[0], "url": urls.get(document[0])})
+            article.citations = cited
+        self.found = None
         article.cited_slugs = [g.slug for g in groups]
 
     def extra_context(self):

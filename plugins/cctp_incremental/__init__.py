@@ -13,7 +13,10 @@ imports (a superset of what one render reads, since names in branches not taken 
 too). A value's digest follows its data: an article is digested by everything on it,
 including what the generators derived from other articles (related items, neighbours,
 citation URLs), where another article it refers to counts by its source file's size and
-modification time (what the reader cache trusts too). An article in a list (a listing's
+modification time (what the reader cache trusts too). An article that cctp_read_cache
+restored or read in this build counts as that file (what it was made from) plus whatever
+was set on it since; plugins set new values rather than change its own in place, which the
+tests check on every build they run (CCTP_INCREMENTAL_VERIFY). An article in a list (a listing's
 page, related items) counts by its source file too: lists show an article by its list entry
 (cctp_fragments), made from its own fields. When the signature equals the one
 recorded for the same call last time and the files it wrote are still there as written,
@@ -36,7 +39,7 @@ import os
 import pickle
 import sys
 import time
-from itertools import repeat
+from itertools import compress, repeat
 from pathlib import Path
 
 import blinker
@@ -66,6 +69,8 @@ DEEP_ATTRS = ("articles", "sections")
 _state: dict = {"on": False}
 _MISSING = object()
 DEBUG = bool(os.environ.get("CCTP_INCREMENTAL_DEBUG"))
+# The tests: every article digested both ways, checked against the last build (_verify).
+VERIFY = bool(os.environ.get("CCTP_INCREMENTAL_VERIFY"))
 _stock = {}
 
 
@@ -82,19 +87,23 @@ def _own(content) -> bytes:
     found = memo.get(id(content))
     if found is not None and found[0] is content:
         return found[1]
-    path = getattr(content, "source_path", None) or ""
-    try:
-        st = os.stat(path)
-        digest = f"{path}\0{st.st_size}\0{st.st_mtime_ns}".encode()
-    except OSError:
-        digest = f"{path}\0?".encode()
+    made = _made_from(content)
+    if made is not None:  # the file as it was read (no stat of every file, in every process)
+        digest = made[2].encode("utf-8", "surrogateescape")
+    else:
+        path = getattr(content, "source_path", None) or ""
+        try:
+            st = os.stat(path)
+            digest = f"{path}\0{st.st_size}\0{st.st_mtime_ns}".encode()
+        except OSError:
+            digest = f"{path}\0?".encode()
     # In a list, its summary may hold one of its links.
     digest += _links(content, _body(vars(content))).hex().encode()
     memo[id(content)] = (content, digest)
     # The same as a list item, by id alone: `memo` keeps the article alive, so no other
     # object can have its id while this build lasts.
     _state["own_items"][id(content)] = b"C" + digest
-    _state["own_reduced"][id(content)] = (str, (digest.decode(),))
+    _state["own_reduced"][id(content)] = (str, (digest.decode("utf-8", "surrogateescape"),))
     return digest
 
 
@@ -138,17 +147,31 @@ class _Pickler(pickle.Pickler):
         self.dispatch_table = _state["dispatch"]
 
 
+def _made_from(content):
+    """cctp_read_cache's made_from(content): how a restored or just-read article was made."""
+    made_from = _state.get("made_from")
+    return made_from(content) if made_from is not None else None
+
+
 def _content_digest(content) -> bytes:
     memo = _state["memo"]
     key = id(content)
     found = memo.get(key)
     if found is not None and found[0] is content:
         return found[1]
-    attrs = vars(content)
-    body = _body(attrs)
-    data = attrs.copy()  # in C, then a few names out: a comprehension took a fifth of the digests
-    for name in (_DROP_WITH_BODY if body is not None else _DROP):
-        data.pop(name, None)
+    made = _made_from(content)
+    digest = _made_digest(content, *made) if made is not None else None
+    if digest is not None:
+        if VERIFY:
+            _verify(content, digest)
+    else:
+        digest = _full_digest(content)
+    memo[key] = (content, digest)
+    return digest
+
+
+def _pickled(value) -> bytes | None:
+    """`value` pickled by _Pickler, or None when pickle cannot take it."""
     buffer = io.BytesIO()
     try:
         pickler = _Pickler(buffer)
@@ -156,20 +179,105 @@ def _content_digest(content) -> bytes:
         # object (an article made afresh shares strings that one restored from
         # cctp_read_cache's memo, or read from the reader cache, does not).
         pickler.fast = True
-        pickler.dump(data)
-        h = hashlib.blake2b(buffer.getvalue(), digest_size=16)
+        pickler.dump(value)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError):
+        return None
+    return buffer.getvalue()
+
+
+def _made_digest(content, names: tuple, values: tuple, _origin: str, body) -> bytes | None:
+    """An article cctp_read_cache restored or read in this build, digested as what it was
+    made from (its origin, in _own: its state follows from it, as that cache trusts) plus what
+    was set on it since: what the generators derived from other articles (related items, neighbours,
+    URLs). Pickling all of every article was 0.75-1.0 s of a build after one new article at
+    10,000 articles. Values still the very objects it was made with are as made: plugins set
+    new values instead of changing those in place (VERIFY checks it). None: something pickle
+    cannot take (then it is digested whole)."""
+    attrs = vars(content)
+    # Compared in C: ~70 names an article, nearly all of them still the state's own objects.
+    since = set(compress(names, map(operator.is_not, map(attrs.get, names, repeat(_MISSING)), values)))
+    since.update(attrs.keys() - _name_set(names))
+    since.difference_update(_DROP_WITH_BODY)
+    gone = sorted(name for name in since if name not in attrs)
+    refs = _state["own_items"]
+    data = []
+    for name in sorted(since.difference(gone)):
+        value = attrs[name]
+        # Other articles (related items, neighbours) by their list identity, looked up in C
+        # instead of a pickler callback for each.
+        if isinstance(value, Content):
+            value = [value]
+        if type(value) is list and value:
+            known = list(map(refs.get, map(id, value)))
+            if None in known and all(isinstance(item, Content) for item in value):
+                known = [b"C" + _own(item) for item in value]
+            if None not in known:
+                value = (b"\0refs", b"".join(known))
+        data.append((name, value))
+    # The body, kept apart from the state: only a body set since counts as data.
+    current = attrs.get(BODY, _MISSING)
+    if current is _MISSING:
+        current = attrs.get(LAZY_BODY)
+    if current is not body and BODY not in names:
+        data.append((BODY, _body(attrs)))
+    pickled = _pickled(data)
+    if pickled is None:
+        return None
+    h = hashlib.blake2b(b"made\0", digest_size=16)
+    h.update(_own(content))  # its origin, and where its links lead
+    h.update(b"\0since\0" + pickled)
+    if gone:
+        h.update(b"\0gone\0" + "\0".join(gone).encode())
+    return h.digest()
+
+
+def _name_set(names: tuple) -> frozenset:
+    memo = _state["name_sets"]
+    found = memo.get(id(names))
+    if found is None or found[0] is not names:
+        found = memo[id(names)] = (names, frozenset(names))
+    return found[1]
+
+
+def _verify(content, made: bytes) -> None:
+    """CCTP_INCREMENTAL_VERIFY (the tests): the article digested whole as well, per attribute.
+    When its made digest is the last build's but the whole one is not, something changed
+    that _made_digest cannot see (a plugin changed a value of the state in place): fail,
+    naming the file and the attributes."""
+    attrs = vars(content)
+    parts = {name: hashlib.blake2b(_pickled(value) or repr(value).encode(), digest_size=16).digest()
+             for name, value in attrs.items() if name not in _DROP_WITH_BODY}
+    # The body as bytes, whether decoded or still waiting.
+    parts[BODY] = hashlib.blake2b(_body(attrs) or b"", digest_size=16).digest()
+    key = getattr(content, "source_path", None) or repr(content)
+    _state["verify"][key] = (made, parts)
+    old = _state["old_verify"].get(key)
+    if old is not None and old[0] == made and old[1] != parts:
+        changed = sorted(name for name in parts.keys() | old[1].keys() if parts.get(name) != old[1].get(name))
+        raise RuntimeError(f"cctp_incremental: {key}: {', '.join(changed)} changed, yet the article "
+                           "digests as in the last build: a plugin changed it in place after it was "
+                           "made; set a new value instead")
+
+
+def _full_digest(content) -> bytes:
+    """An article or page digested whole: everything on it."""
+    attrs = vars(content)
+    body = _body(attrs)
+    data = attrs.copy()  # in C, then a few names out: a comprehension took a fifth of the digests
+    for name in (_DROP_WITH_BODY if body is not None else _DROP):
+        data.pop(name, None)
+    pickled = _pickled(data)
+    if pickled is not None:
+        h = hashlib.blake2b(pickled, digest_size=16)
         if body is not None:
             h.update(b"\0body\0")
             h.update(body)
         h.update(_links(content, body))
-        digest = h.digest()
-        memo[key] = (content, digest)
-        return digest
-    except (pickle.PicklingError, TypeError, AttributeError, ValueError):
-        pass  # something pickle cannot take (a function, a set, a cycle): digest it field by field
+        return h.digest()
+    # Something pickle cannot take (a function, a set, a cycle): digested field by field.
     h = hashlib.blake2b(digest_size=16)
     h.update(type(content).__qualname__.encode())
-    stack = {key}
+    stack = {id(content)}
     getattr(content, BODY, None)  # a body still waiting is decoded: one way of digesting it here
     for name, value in sorted(vars(content).items()):
         if name in SKIP_ATTRS:
@@ -177,9 +285,7 @@ def _content_digest(content) -> bytes:
         h.update(b"\1" + name.encode())
         _feed(h, value, stack, inner=True)
     h.update(_links(content, _body(vars(content))))
-    digest = h.digest()
-    memo[key] = (content, digest)
-    return digest
+    return h.digest()
 
 
 def _links(content, body: bytes | None) -> bytes:
@@ -282,22 +388,59 @@ def _feed(h, value, stack: set, inner: bool) -> None:
         h.update(b"S" + b"".join(sorted(parts)))
     elif isinstance(value, (bytes, bytearray)):
         h.update(b"b%d:" % len(value) + bytes(value))
+    elif _frozen(t):
+        h.update(_frozen_digest(value, inner))
     else:
-        h.update(b"O" + f"{t.__module__}.{t.__qualname__}".encode())
-        if id(value) in stack:
-            h.update(b"<cycle>")
-            return
-        data = getattr(value, "__dict__", None)
-        if data is None and hasattr(t, "__slots__"):
-            data = {s: getattr(value, s) for s in t.__slots__ if hasattr(value, s)}
-        if data is None:  # functions, Jinja objects: their behaviour is code, in the salt
-            return
-        stack.add(id(value))
-        for name, item in sorted(data.items()):
-            if name not in SKIP_ATTRS:
-                h.update(b"\1" + name.encode())
-                _feed(h, item, stack, inner)
-        stack.discard(id(value))
+        _feed_object(h, value, stack, inner)
+
+
+def _frozen(t: type) -> bool:
+    """Whether `t` is a frozen dataclass (a province, a cited document's info...)."""
+    memo = _state["frozen_types"]
+    found = memo.get(t)
+    if found is None:
+        params = getattr(t, "__dataclass_params__", None)
+        found = memo[t] = bool(params is not None and params.frozen)
+    return found
+
+
+def _frozen_digest(value, inner: bool) -> bytes:
+    """A frozen dataclass's digest, once per value and build: its fields cannot be set again,
+    and the same few (each cited document's provinces, by section) come up thousands of times
+    a build, as as many equal copies (each restored article has its own)."""
+    memo = _state["frozen_memo"]
+    try:
+        key = (type(value), value, inner)
+        found = memo.get(key)
+    except TypeError:  # a field that cannot be hashed
+        key = found = None
+    if found is None:
+        h = hashlib.blake2b(digest_size=16)
+        _feed_object(h, value, set(), inner)
+        found = b"F" + h.digest()
+        if key is not None:
+            memo[key] = found
+    return found
+
+
+def _feed_object(h, value, stack: set, inner: bool) -> None:
+    """Any other object: its type's name and its attributes."""
+    t = type(value)
+    h.update(b"O" + f"{t.__module__}.{t.__qualname__}".encode())
+    if id(value) in stack:
+        h.update(b"<cycle>")
+        return
+    data = getattr(value, "__dict__", None)
+    if data is None and hasattr(t, "__slots__"):
+        data = {s: getattr(value, s) for s in t.__slots__ if hasattr(value, s)}
+    if data is None:  # functions, Jinja objects: their behaviour is code, in the salt
+        return
+    stack.add(id(value))
+    for name, item in sorted(data.items()):
+        if name not in SKIP_ATTRS:
+            h.update(b"\1" + name.encode())
+            _feed(h, item, stack, inner)
+    stack.discard(id(value))
 
 
 def _is_group(value) -> bool:
@@ -553,6 +696,7 @@ def _before_first_write(owns) -> None:
     their source file.)"""
     _state["primed"] = True
     _state["dispatch"] = _dispatch()
+    _state["made_from"] = getattr(sys.modules.get("cctp_read_cache.finished"), "made_from", None)
     # The browse groups' class (_is_group), for _note; none without cctp_listing.
     _state["group"] = getattr(sys.modules.get("cctp_listing"), "Group", None) or _NO_GROUP
     for value in (_state.get("context") or {}).values():
@@ -650,7 +794,7 @@ def start(pelican) -> None:
         return
     _state.update(on=True, path=Path(path), salt=str(settings.get("INCREMENTAL_SALT") or ""),
                   output=os.path.abspath(pelican.output_path), started=time.time_ns(),
-                  calls={}, debug={}, primed=False, group=_NO_GROUP, groups={}, group_memo={}, shallow_memo={}, list_memo={}, shared_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, own_items={}, own_reduced={}, context_memo={}, templates={}, parsed={},
+                  calls={}, debug={}, verify={}, old_verify={}, name_sets={}, frozen_types={}, frozen_memo={}, primed=False, group=_NO_GROUP, groups={}, group_memo={}, shallow_memo={}, list_memo={}, shared_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, own_items={}, own_reduced={}, context_memo={}, templates={}, parsed={},
                   skipped=0, rendered=0, old_calls={}, old_files={})
     try:
         with open(path, "rb") as fh:
@@ -658,6 +802,7 @@ def start(pelican) -> None:
         if old.get("salt") == _state["salt"]:
             _state["old_calls"] = old["calls"]
             _state["old_files"] = old["files"]
+            _state["old_verify"] = old.get("verify") or {}
             # The salt covers the theme, so the templates' variables are as last time.
             _state["parsed"] = old.get("parsed", {})
             _state["templates"] = old.get("templates", {})
@@ -784,7 +929,7 @@ def finish(pelican) -> None:
     tmp = path.with_suffix(".tmp")
     with open(tmp, "wb") as fh:
         pickle.dump({"salt": _state["salt"], "calls": _state["calls"], "files": files, "outputs": outputs,
-                     "debug": _state["debug"],
+                     "debug": _state["debug"], "verify": _state["verify"],
                      "parsed": _state["parsed"], "templates": _state["templates"],
                      "stats": {"rendered": _state["rendered"], "skipped": _state["skipped"],
                                "removed": removed}}, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -796,7 +941,7 @@ def finish(pelican) -> None:
 
 # What a worker of cctp_parallel_write did, handed to the parent for the record. Workers are
 # forked just before the first write, when nothing is counted yet: their counts add up.
-WORKER_FIELDS = ("calls", "debug", "written", "kept", "skipped", "rendered")
+WORKER_FIELDS = ("calls", "debug", "verify", "written", "kept", "skipped", "rendered")
 
 
 def worker_done(_pelican):
@@ -812,6 +957,7 @@ def workers_joined(_pelican, results):
             continue
         _state["calls"].update(mine["calls"])
         _state["debug"].update(mine["debug"])
+        _state["verify"].update(mine["verify"])
         _state["written"].extend(mine["written"])
         _state["kept"].update(mine["kept"])
         _state["skipped"] += mine["skipped"]

@@ -249,6 +249,9 @@ class _LazyBody:
         if body is None:
             raise AttributeError("_content")
         text = obj.__dict__["_content"] = body.utf8.decode("utf-8", "surrogatepass")
+        made = _made.get(id(obj))
+        if made is not None and made[0] is obj and made[4] is body:
+            made[4] = text  # decoded, not changed: still the body it was made with
         return text
 
 
@@ -263,6 +266,31 @@ _stock_static_links = None
 _stock_valid_save_as = None
 _checked: dict = {}  # id(restored content) -> (content, the output folder its save_as is inside)
 _pending: dict = {}  # id(content just kept) -> (content, its Memo, its path)
+# id(content restored or kept in this build) -> [content, its state's names, their values,
+# what that state follows from, its body as made (its Body while undecoded)]: see made_from.
+_made: dict = {}
+_names: dict = {}  # one tuple for each set of attribute names (most articles share one)
+
+
+def made_from(content) -> tuple | None:
+    """(names, values, origin, body) of an article restored or kept in this build, else None.
+
+    ``names``, ``values``: its attributes as content_object_init left them (values the same
+    objects as then, unless a plugin set new ones since; the body is not among them).
+    ``origin``: a text naming what that state follows from (the file's path, size and
+    modification time, its content class and this cache's code stamp), as this cache trusts
+    when it restores it. ``body``: the body it was made with (a str, or the Body still waiting
+    undecoded). cctp_incremental digests such an article as its origin plus what was set on it
+    since, instead of pickling it again."""
+    found = _made.get(id(content))
+    return tuple(found[1:]) if found is not None and found[0] is content else None
+
+
+def _note_made(content, state: dict, memo, path: str, stamp, body) -> None:
+    names = tuple(state)
+    names = _names.setdefault(names, names)
+    origin = f"{path}\0{stamp[0]}\0{stamp[1]}\0{type(content).__qualname__}\0{memo.salt}"
+    _made[id(content)] = [content, names, tuple(state.values()), origin, body]
 
 
 def _has_valid_save_as(self) -> bool:
@@ -353,6 +381,8 @@ def configure(settings: dict) -> None:
     """initialized, after the reader cache has its folder: this build's code stamp, or
     nothing when articles cannot be restored (Pelican's setlocale on a tuple date format is
     a side effect of making an article)."""
+    _made.clear()
+    _names.clear()
     formats = [settings.get("DEFAULT_DATE_FORMAT"), *dict(settings.get("DATE_FORMATS") or {}).values()]
     if any(isinstance(f, tuple) for f in formats):
         return
@@ -406,8 +436,10 @@ class Memo:
                 return None
         content = cls.__new__(cls)
         content.__dict__.update(state)
+        body = None
         if entry[4] is not None:
-            content.__dict__["_cctp_body"] = Body(entry[4], entry[5])
+            body = content.__dict__["_cctp_body"] = Body(entry[4], entry[5])
+        _note_made(content, state, self, path, entry[0], body)
         content.settings = self.settings
         content._context = context
         if entry[6] is not None:
@@ -434,6 +466,7 @@ class Memo:
         self.entries[path] = self.delta[path] = (stamp, type(content).__qualname__, blob, records,
                                                  body, links, None)
         _pending[id(content)] = (content, self, path)
+        _note_made(content, state, self, path, stamp, vars(content).get("_content"))
         self.used.add(path)
         self.changed = True
 

@@ -20,6 +20,7 @@ that is what a listing sorted by date means.
 from __future__ import annotations
 
 import posixpath
+from typing import NamedTuple
 
 from markupsafe import Markup
 from pelican.writers import Writer
@@ -28,22 +29,21 @@ OLDER_TEMPLATE = "listing-older.html"
 _stock = {}
 
 
-class PageLink:
+class PageLink(NamedTuple):
     """A neighbouring page, by its address only: a page's content must not depend on what its
-    neighbours hold (the newest page changes with every article)."""
-    __slots__ = ("number", "url")
+    neighbours hold (the newest page changes with every article). Plain values (a tuple), which
+    cctp_incremental digests as such: about 15,000 of these are made in a build."""
+    number: int
+    url: str
 
-    def __init__(self, number: int, url: str):
-        self.number, self.url = number, url
 
-
-class ListingPage:
+class ListingPage(NamedTuple):
     """One page of a listing (Pelican's ``*_page``): ``number`` is 1 for the listing's own
     page and n for older page n, which are rendered with another template."""
-    __slots__ = ("number", "object_list", "url", "save_as")
-
-    def __init__(self, number: int, object_list: list, url: str, save_as: str):
-        self.number, self.object_list, self.url, self.save_as = number, object_list, url, save_as
+    number: int
+    object_list: list
+    url: str
+    save_as: str
 
 
 def older_pages(count: int, per_page: int) -> int:

@@ -29,9 +29,11 @@ class TopicGenerator(GroupedGenerator):
                 if t["slug"] in topics()]
 
     def annotate(self, article, groups):
-        urls = {g.slug: g.url for g in groups}
-        for item in getattr(article, "topic_items", []):
-            item["url"] = urls.get(item["slug"])
+        # New items, not the article's own changed in place: cctp_incremental digests an
+        # article by how it was made plus what was set on it since.
+        if hasattr(article, "topic_items"):
+            urls = {g.slug: g.url for g in groups}
+            article.topic_items = [{**item, "url": urls.get(item["slug"])} for item in article.topic_items]
 
 
 def get_generators(pelican):
