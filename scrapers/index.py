@@ -43,6 +43,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -357,6 +358,23 @@ def _read_state(bundle: Path) -> dict:
         return {}
 
 
+def _read_words(words: Path) -> dict | None:
+    """A period's word counts as kept in ``words`` (named after the period's digest), or None."""
+    try:
+        return json.loads(words.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _count_words(words: Path, views: list[Path]) -> Counter:
+    """How many of a period's pages (their search views) have each word, kept in ``words``."""
+    counts: Counter = Counter()
+    for view in views:
+        counts.update(_indexed_words(view.read_text(encoding="utf-8")))  # a set: counted in C
+    words.write_text(json.dumps(counts, ensure_ascii=False), encoding="utf-8")
+    return counts
+
+
 def _indexed_words(view: str) -> set[str]:
     """The words Pagefind indexes in a search view, roughly: those of the body region."""
     body = _BODY.search(view)
@@ -627,33 +645,38 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     plans = (("main", "chinh", mains),
              ("periods", "giai-doan", [(key, members, PERIOD_CHUNK)
                                        for key, members in plan_periods(months, period_pages).items()]))
-    for level, folder, plan in plans:
-        state[level] = []
-        for key, members, chunk in plan:
-            name = f"{folder}/{key}"
-            digest = _digest(hashes, members, chunk)
-            target = bundle / folder / key
-            if previous.get(f"{level}/{key}", {}).get("digest") != digest \
-                    or not (target / "pagefind-entry.json").is_file():
-                _swap_in(view_pages(members), name, target, chunk)
-                rebuilt.append(name)
-            if level == "periods":
-                words = cache / f"{digest}.json"
-                try:
-                    counts = json.loads(words.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    counts = Counter(w for view in view_pages(members).values()
-                                     for w in _indexed_words(view.read_text(encoding="utf-8")))
-                    words.write_text(json.dumps(counts, ensure_ascii=False), encoding="utf-8")
-                document_counts.update(counts)
-                used.add(words.name)
-            dated = sorted(months[m] for m in members if months[m])
-            state[level].append({"key": key, "path": f"{folder}/{key}/", "pages": len(members), "digest": digest,
-                                 "from": "%d-%02d" % dated[0] if dated else None,
-                                 "to": "%d-%02d" % dated[-1] if dated else None})
-            if level == "main" and key == RECENT:
-                settled = [p for _, members, _ in mains[:-1] for p in members]
-                state[level][-1] |= {"recent": True, "order": _recent_order(target, members, settled, files)}
+    # A period's words not counted yet are counted in a thread while Pagefind indexes it.
+    with ThreadPoolExecutor(1) as counter:
+        for level, folder, plan in plans:
+            state[level] = []
+            for key, members, chunk in plan:
+                name = f"{folder}/{key}"
+                digest = _digest(hashes, members, chunk)
+                target = bundle / folder / key
+                again = previous.get(f"{level}/{key}", {}).get("digest") != digest \
+                    or not (target / "pagefind-entry.json").is_file()
+                counting = views_of = None
+                if level == "periods":
+                    words = cache / f"{digest}.json"
+                    used.add(words.name)
+                    counts = _read_words(words)
+                    if counts is None:  # counted in a thread while Pagefind indexes the period
+                        views_of = view_pages(members)
+                        counting = counter.submit(_count_words, words, list(views_of.values()))
+                    else:
+                        document_counts.update(counts)
+                if again:
+                    _swap_in(views_of or view_pages(members), name, target, chunk)
+                    rebuilt.append(name)
+                if counting is not None:
+                    document_counts.update(counting.result())
+                dated = sorted(months[m] for m in members if months[m])
+                state[level].append({"key": key, "path": f"{folder}/{key}/", "pages": len(members), "digest": digest,
+                                     "from": "%d-%02d" % dated[0] if dated else None,
+                                     "to": "%d-%02d" % dated[-1] if dated else None})
+                if level == "main" and key == RECENT:
+                    settled = [p for _, members, _ in mains[:-1] for p in members]
+                    state[level][-1] |= {"recent": True, "order": _recent_order(target, members, settled, files)}
     for stale in cache.glob("*.json"):
         if stale.name not in used:
             stale.unlink()

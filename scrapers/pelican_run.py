@@ -35,6 +35,8 @@ import sys
 GATE = "CCTP_BUILD_GATE"
 # How Pelican tells `cctp build` that every article page is written (plugins/cctp_articles_ready).
 ARTICLES_READY, ARTICLES_LIST = "CCTP_ARTICLES_READY", "CCTP_ARTICLES_LIST"
+# Beside that list, what each process wrote of those pages: <list>.written-<pid>.
+ARTICLES_WRITTEN = ".written-"
 GATE_CLOSED = 3
 
 

@@ -32,6 +32,7 @@ per page).
 """
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -245,11 +246,18 @@ class _EarlyIndex:
     every article page was written 0.15-0.25 s before Pelican's end, and that end and its
     record came before the index's 0.6 s (one build 4.26-4.35 -> 4.02-4.21 s)."""
 
-    def __init__(self, output: Path, jobs: int, pages_file: Path) -> None:
+    def __init__(self, output: Path, jobs: int, pages_file: Path, known: dict | None = None) -> None:
+        """`known`: the output's files after the last build ({relative path: (size, mtime_ns)}),
+        if it has not changed since (the build's record): the article pages Pelican did not
+        write are as listed there."""
         from scrapers.index import build_index, pages_in
 
         self.build_index, self.pages_in = build_index, pages_in
         self.output, self.jobs, self.pages_file = output, jobs, pages_file
+        self.known = known or {}
+        # What a stopped build's processes listed: not this build's.
+        for stale in self._written_files():
+            stale.unlink(missing_ok=True)
         self.read_end, self.write_end = os.pipe()
         self.outcome: tuple | None = None  # (result, seconds), or (exception, None)
         self.thread: threading.Thread | None = None
@@ -286,8 +294,14 @@ class _EarlyIndex:
         try:
             with open(self.pages_file, "rb") as fh:
                 names = pickle.load(fh)
+            written = self._written()
+            known = self.known if written is not None else {}
             stats = {}
             for name in names:
+                found = known.get(name)
+                if found is not None and name not in written:
+                    stats[name] = (found[0], found[1])
+                    continue
                 try:
                     st = os.stat(self.output / name)
                 except FileNotFoundError:
@@ -297,6 +311,27 @@ class _EarlyIndex:
             self.outcome = (self.build_index(self.output, listed=listed), time.perf_counter() - started)
         except Exception as exc:  # noqa: BLE001 - handed to the build, which says it
             self.outcome = (exc, None)
+
+    def _written_files(self) -> list[Path]:
+        from scrapers.pelican_run import ARTICLES_WRITTEN
+
+        return list(self.pages_file.parent.glob(glob.escape(self.pages_file.name + ARTICLES_WRITTEN) + "*"))
+
+    def _written(self) -> set | None:
+        """The article pages Pelican's processes wrote (cctp_articles_ready), or None when one
+        did not say."""
+        found = self._written_files()
+        written: set = set()
+        try:
+            for path in found:
+                with open(path, "rb") as fh:
+                    written.update(pickle.load(fh))
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
+        finally:
+            for path in found:
+                path.unlink(missing_ok=True)
+        return written if len(found) == self.jobs else None
 
     def join(self) -> tuple | None:
         """(result, seconds) or (exception, None); None when it never ran (the index is then
@@ -357,7 +392,8 @@ def build(content: Path, output: Path, settings: Path, full: bool = False, index
     # Pelican's record of what it produced, as it was before this build: read afterwards only
     # if this build wrote it (a run without cctp_incremental, CCTP_STOCK_BUILD, leaves the last one).
     before = file_stamp(pages_record)
-    early = _EarlyIndex(output, jobs, pages_record.with_suffix(".articles")) if index else None
+    early = _EarlyIndex(output, jobs, pages_record.with_suffix(".articles"),
+                        known=(old or {}).get("output")) if index else None
     early_env = early.env() if early else None
     early_fds = {"pass_fds": (early.write_end,), "close_fds": (early.read_end,)} if early else {}
     try:

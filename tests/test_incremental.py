@@ -293,9 +293,13 @@ def test_the_index_starts_once_the_article_pages_are_written(archive, tmp_path, 
     made, ended = [], []
 
     class Recorded(site_build._EarlyIndex):
-        def __init__(self, *args):
-            super().__init__(*args)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
             made.append(self)
+
+        def _written(self):
+            self.written = super()._written()
+            return self.written
 
     def launch(args, env, stdout, **fds):
         process = site_build._spawn(args, env, stdout, **fds)
@@ -314,10 +318,34 @@ def test_the_index_starts_once_the_article_pages_are_written(archive, tmp_path, 
                                 state_dir=tmp_path / f"state{stock}", launch=launch) == 0
         assert (output / "pagefind" / "shards.json").is_file()
         assert index.build_index(output)["rebuilt"] == []  # the index had every article page
-    early, late = made
+    early, late = made[:2]
     assert early.told is not None and early.told < ended[0]
     assert early.outcome[0]["pages"] == len(index._list_pages(tmp_path / "output", index.ARTICLE_GLOB)) > ARTICLES
     assert late.told is None and late.outcome is None  # no plugin to tell: indexed after Pelican
+
+    # After an edit, the processes list the article pages they wrote, and the index looks
+    # at those only; the others are as the last build left them, and the index is whole.
+    monkeypatch.setenv("CCTP_STOCK_BUILD", "")
+    edited = newest(content)[0]
+    edited.write_text(edited.read_text(encoding="utf-8").rstrip() + "\n\nMột đoạn mới thêm vào.\n", encoding="utf-8")
+    looked_at = []
+    stock_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if str(path).startswith(str(tmp_path / "output" / "bai-viet")):
+            looked_at.append(str(path))
+        return stock_stat(path, *args, **kwargs)
+    monkeypatch.setattr(site_build.os, "stat", stat)
+    assert site_build.build(content, tmp_path / "output", site_build.ROOT / "pelicanconf.py", check=False,
+                            quiet=True, state_dir=tmp_path / "state", launch=launch) == 0
+    monkeypatch.setattr(site_build.os, "stat", stock_stat)
+    again = made[2]
+    pages = index._list_pages(tmp_path / "output", index.ARTICLE_GLOB)
+    assert f"bai-viet/{edited.stem}/index.html" in again.written and again.written <= set(pages)
+    assert len(looked_at) == len(again.written) < len(pages) / 2
+    assert again.outcome[0]["pages"] == len(pages)
+    assert index.build_index(tmp_path / "output")["rebuilt"] == []
+    assert not list((tmp_path / "state").glob("*.written-*"))
 
 
 def test_the_build_child_ends_with_pelicans_status_and_log(tmp_path):
