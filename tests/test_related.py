@@ -17,6 +17,7 @@ def archive(seed: int, size: int) -> list:
     rng = random.Random(seed)
     return [SimpleNamespace(
         name=f"a{i}",
+        save_as=f"bai-viet/a{i}/index.html",
         cited_slugs=rng.sample(["49-nq-tw", "08-nq-tw", "27-nq-tw", "luat-to-chuc-toa-an"], rng.randint(0, 2)),
         province_info=rng.choice([None, *(SimpleNamespace(slug=s) for s in ("ha-noi", "dak-lak", "hue"))]),
         topic_items=[{"slug": t} for t in rng.sample(["hoa-giai", "tranh-tung", "thi-hanh-an"], rng.randint(0, 2))],
@@ -51,6 +52,21 @@ def test_related_articles_follow_their_definition():
                                     settings={"RELATED_MAX": 5, "RELATED_WINDOW": 8},
                                     set_neighbours=lambda _articles: None)
         RelatedGenerator.generate_context(generator)
+        RelatedGenerator.rank(generator)
         found = {a.name: [r.name for r in a.related] for a in articles}
         assert found == by_definition(articles, 5, 8)
         assert any(len(names) == 5 for names in found.values())
+
+
+def test_a_process_ranks_the_articles_whose_pages_it_writes():
+    """With pages written by several processes (cctp_parallel_write), each ranks its own
+    articles' related items only, as the whole archive's ranking has them."""
+    articles = archive(7, 200)
+    generator = SimpleNamespace(context={"articles": articles}, settings={},
+                                set_neighbours=lambda _articles: None)
+    RelatedGenerator.generate_context(generator)
+    mine = {a.save_as for a in articles[::3]}
+    RelatedGenerator.rank(generator, owns=mine.__contains__)
+    assert all(hasattr(a, "related") == (a.save_as in mine) for a in articles)
+    expected = by_definition(articles, 5, 8)
+    assert all([r.name for r in a.related] == expected[a.name] for a in articles if a.save_as in mine)

@@ -879,10 +879,13 @@ def finish(pelican) -> None:
     emptied = set()
     removed = 0
     for rel in found:
+        if rel in produced:  # nearly all of them: no path to make
+            listing.append(rel)
+            continue
         path = os.path.join(output, rel)
         try:
             # Kept too: what was written this build by other means (static files, plugins).
-            if (rel in produced or (later and any(fnmatch.fnmatchcase(rel, p) for p in later))
+            if ((later and any(fnmatch.fnmatchcase(rel, p) for p in later))
                     or os.stat(path).st_mtime_ns >= _state["started"]):
                 listing.append(rel)
                 continue
