@@ -11,16 +11,18 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 import cctp_parallel_write as pw  # noqa: E402
 
+from scrapers import site_build  # noqa: E402
+
 ARTICLES = [f"bai-viet/bai-{n:05d}/index.html" for n in range(6000)]
 OTHERS = ([f"tinh/tinh-{n}/index.html" for n in range(63)]
           + [f"tinh/tinh-{n}/trang/{p}/index.html" for n in range(63) for p in range(1, 30)]
           + [f"nam/{y}/index.html" for y in range(2005, 2027)] + ["index.html", "feeds/all.atom.xml"])
 
 
-def owners(jobs: int) -> dict[str, list[int]]:
+def owners(jobs: int, share: float = pw.LISTING_SHARE) -> dict[str, list[int]]:
     pw._articles.clear()
     pw._articles.update(ARTICLES)
-    pw._deal(jobs)
+    pw._deal(jobs, share)
     found = {}
     try:
         for worker in range(jobs):
@@ -40,16 +42,18 @@ def test_every_page_has_exactly_one_writer(jobs):
     assert all(len(found.get(name, [])) == 1 for name in ARTICLES + OTHERS)
 
 
+# The full build's share, and the one `cctp build` gives a build that renders few pages.
+@pytest.mark.parametrize("share", [pw.LISTING_SHARE, site_build.INCREMENTAL_LISTING_SHARE])
 @pytest.mark.parametrize("jobs", [2, 3, 4])
-def test_listings_go_to_few_processes_and_articles_even_out_the_work(jobs):
-    found = owners(jobs)
+def test_listings_go_to_few_processes_and_articles_even_out_the_work(jobs, share):
+    found = owners(jobs, share)
     listers = {found[name][0] for name in OTHERS}
     # A listed article's entry is rendered once per process writing listings: as few as can.
-    assert len(listers) == math.ceil(pw.LISTING_SHARE * jobs)
+    assert len(listers) == math.ceil(share * jobs)
     articles = Counter(found[name][0] for name in ARTICLES)
-    work = {w: articles[w] / len(ARTICLES) * (1 - pw.LISTING_SHARE) for w in range(jobs)}
+    work = {w: articles[w] / len(ARTICLES) * (1 - share) for w in range(jobs)}
     for w in listers:
-        work[w] += pw.LISTING_SHARE / len(listers)
+        work[w] += share / len(listers)
     assert all(abs(share - 1 / jobs) < 0.02 for share in work.values()), work
 
 

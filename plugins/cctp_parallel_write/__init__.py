@@ -48,7 +48,8 @@ _stock: dict = {}
 # listings' process and the articles' one ended within 0.3 s of each other with 0.42 (0.40
 # and 0.44 each left one idle for about half a second); in the eleventh, on another machine,
 # 0.42 left the listings' process 0.1-0.6 s behind, 0.45 the other 0.2-0.55 s, and 0.43-0.44
-# ended them within 0.1-0.4 s.
+# ended them within 0.1-0.4 s. The setting LISTING_SHARE replaces it (`cctp build` sets it
+# for a build that renders few pages).
 LISTING_SHARE = 0.44
 ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
                  "drafts_translations")
@@ -56,17 +57,17 @@ _articles: set = set()                  # the file names of article pages
 _plan: dict = {"listers": 1, "edges": []}
 
 
-def _deal(jobs: int) -> None:
+def _deal(jobs: int, listing_share: float = LISTING_SHARE) -> None:
     """How pages fall to processes. An article's list entry and summary are rendered by every
     process that writes a page listing it (cctp_fragments remembers them per process), so the
     pages that are not articles' go to as few processes as can take them, `listers`, by a CRC
     of their name; article pages are dealt by the same CRC, weighted so that each process
     ends up with about 1/jobs of the work."""
-    listers = min(jobs, max(1, math.ceil(LISTING_SHARE * jobs)))
+    listers = min(jobs, max(1, math.ceil(listing_share * jobs)))
     edges, edge = [], 0.0
     for worker in range(jobs):
-        share = 1 / jobs - (LISTING_SHARE / listers if worker < listers else 0.0)
-        edge += max(0.0, share) / (1 - LISTING_SHARE)
+        share = 1 / jobs - (listing_share / listers if worker < listers else 0.0)
+        edge += max(0.0, share) / (1 - listing_share)
         edges.append(edge)
     edges[-1] = 1.0
     _plan.update(listers=listers, edges=edges)
@@ -144,7 +145,7 @@ def fork_workers(pelican):
         return None
     _articles.clear()
     _articles.update(_article_pages(generators))
-    _deal(jobs)
+    _deal(jobs, float(pelican.settings.get("LISTING_SHARE") or LISTING_SHARE))
     _state["results"] = tempfile.mkdtemp(prefix="cctp-workers-")
     for worker in range(1, jobs):
         pid = os.fork()

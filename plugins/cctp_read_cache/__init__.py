@@ -33,9 +33,10 @@ from pelican.readers import Readers
 from . import finished
 
 KEEP = 8  # most recently used caches kept: builds, publish, preview, and a few test archives
-# Settings that change where output goes or whether the cache is read, not what is read.
+# Settings that change where output goes, whether the cache is read or how the work is shared
+# out, not what is read.
 NOT_READING = {"OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY", "LOAD_CONTENT_CACHE", "CACHE_PATH",
-               "INCREMENTAL_STATE", "INCREMENTAL_SALT", "BUILD_JOBS"}
+               "INCREMENTAL_STATE", "INCREMENTAL_SALT", "BUILD_JOBS", "LISTING_SHARE"}
 
 
 def _plain(value):
