@@ -94,7 +94,8 @@ def test_watch_builds_again_on_each_change_as_a_build_from_scratch(archive, tmp_
     said = "".join(watcher.seen)
     assert "khởi động lại" not in said  # nothing but content/ changed: the same process all along
     assert re.search(r"Nội dung: \d+ tệp mới hoặc đã sửa, 1 tệp đã xoá", said)
-    assert not list(state.glob("resident-*"))  # its report file goes with it
+    assert not list(state.glob("resident-*"))  # its report file goes with it (what it held stays)
+    assert (state / "held-pelicanconf.notes").is_file()
 
     scratch = files(build_site(content, tmp_path / "scratch", index=False))
     built = files(output)
@@ -164,6 +165,36 @@ def test_a_value_changed_in_place_since_the_article_was_made_fails_the_checked_b
     assert done.returncode != 0
     said = " ".join((done.stdout + done.stderr).split())
     assert "title changed, yet the article digests as in the last build" in said
+
+
+RESTARTED = r"""
+import sys
+from pathlib import Path
+from scrapers import resident, site_build
+content, output, state = map(Path, sys.argv[1:4])
+settings = site_build.ROOT / "pelicanconf.py"
+zygote = resident.Zygote(settings, state)
+assert site_build.build(content, output, settings, index=False, check=False, quiet=True,
+                        state_dir=state, launch=zygote.start) == 0
+zygote.absorb()
+finished = sys.modules["cctp_read_cache.finished"]
+finished._preloaded.clear()  # as in a command started again
+resident.Zygote(settings, state)
+(articles,) = [p for base, p in finished._preloaded.items() if base.endswith("ArticlesGenerator-Readers-finished")]
+print("HELD", len(articles.states))
+"""
+
+
+def test_a_watcher_started_again_holds_the_last_builds_states_before_its_first_build(archive, tmp_path):
+    """The build at the start does nothing when nothing changed: the states the last build
+    noted are held from the start, so the first change is built as fast as the next ones."""
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    done = subprocess.run([sys.executable, "-c", RESTARTED, str(content), str(tmp_path / "output"),
+                           str(tmp_path / "state")], cwd=site_build.ROOT, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, "PYTHONPATH": str(site_build.ROOT)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"HELD {len(list((content / 'articles').glob('*/*.md')))}" in done.stdout
 
 
 def test_watch_starts_again_when_anything_but_content_changes(monkeypatch, tmp_path):
