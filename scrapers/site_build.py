@@ -133,10 +133,19 @@ def state_path(settings: Path, output: Path, state_dir: Path = STATE_DIR) -> Pat
     return state_dir / f"{key}.record"
 
 
+# The record this process last wrote, by path: (the file's stamp, the record). In a process
+# that builds again (`cctp build --watch`) the next build takes it from here while the file is
+# as written (unpickling it was 0.025 s of a build after one new article at 10,000 articles).
+_held: dict = {}
+
+
 def _load(path: Path) -> dict | None:
     """The record of the last build, pickled: as JSON (until the twelfth session) the 5 MB of
     10,000 sources' and 17,000 output files' stamps took 0.07 s to read (a fifth of a build on
     an unchanged tree) and 0.06 s to write. A JSON record an older build left is read once."""
+    held = _held.get(path)
+    if held is not None and held[0] == file_stamp(path):
+        return held[1]
     try:
         with open(path, "rb") as fh:
             found = pickle.load(fh)
@@ -154,6 +163,7 @@ def _save(path: Path, state: dict) -> None:
 
     atomic_write(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
     path.with_suffix(".json").unlink(missing_ok=True)
+    _held[path] = (file_stamp(path), state)
 
 
 def _listing(output: Path, skip_top: tuple[str, ...] = ()) -> dict[str, list[int]]:

@@ -5,6 +5,7 @@ really restores the articles from what the resident process holds."""
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import re
 import shutil
@@ -243,3 +244,18 @@ def test_a_settings_file_that_fails_does_not_stop_the_watcher_from_starting(tmp_
         cwd=site_build.ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "ZYGOTE-READY" in done.stdout and "Chưa nạp sẵn được plugin" in done.stderr
+
+
+def test_a_build_record_is_read_again_only_when_it_changed_on_disk(tmp_path):
+    """`cctp build --watch` builds in one process: the record it wrote last is taken as it
+    holds it while the file is as written, and read from the file once another wrote it."""
+    from scrapers.write import atomic_write
+
+    record = tmp_path / "build.record"
+    mine = {"salt": "a", "content": {"x.md": [1, 2]}}
+    site_build._save(record, mine)
+    assert site_build._load(record) is mine
+    atomic_write(record, pickle.dumps({"salt": "b"}))  # another process's build
+    assert site_build._load(record) == {"salt": "b"}
+    record.unlink()
+    assert site_build._load(record) is None
