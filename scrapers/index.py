@@ -645,8 +645,11 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     plans = (("main", "chinh", mains),
              ("periods", "giai-doan", [(key, members, PERIOD_CHUNK)
                                        for key, members in plan_periods(months, period_pages).items()]))
-    # A period's words not counted yet are counted in a thread while Pagefind indexes it.
-    with ThreadPoolExecutor(1) as counter:
+    # The bundles to index again are indexed one after the other in a thread (Pagefind runs as
+    # a process of its own, and one at a time holds as much memory as ever), while this thread
+    # goes through the other bundles; a period's words not counted yet are counted in another.
+    swaps, countings, recent_entry = [], [], None
+    with ThreadPoolExecutor(1) as indexer, ThreadPoolExecutor(1) as counter:
         for level, folder, plan in plans:
             state[level] = []
             for key, members, chunk in plan:
@@ -655,28 +658,31 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
                 target = bundle / folder / key
                 again = previous.get(f"{level}/{key}", {}).get("digest") != digest \
                     or not (target / "pagefind-entry.json").is_file()
-                counting = views_of = None
+                if again:
+                    swaps.append((name, indexer.submit(_swap_in, view_pages(members), name, target, chunk)))
                 if level == "periods":
                     words = cache / f"{digest}.json"
                     used.add(words.name)
                     counts = _read_words(words)
-                    if counts is None:  # counted in a thread while Pagefind indexes the period
-                        views_of = view_pages(members)
-                        counting = counter.submit(_count_words, words, list(views_of.values()))
+                    if counts is None:
+                        countings.append(counter.submit(_count_words, words, list(view_pages(members).values())))
                     else:
                         document_counts.update(counts)
-                if again:
-                    _swap_in(views_of or view_pages(members), name, target, chunk)
-                    rebuilt.append(name)
-                if counting is not None:
-                    document_counts.update(counting.result())
                 dated = sorted(months[m] for m in members if months[m])
                 state[level].append({"key": key, "path": f"{folder}/{key}/", "pages": len(members), "digest": digest,
                                      "from": "%d-%02d" % dated[0] if dated else None,
                                      "to": "%d-%02d" % dated[-1] if dated else None})
                 if level == "main" and key == RECENT:
-                    settled = [p for _, members, _ in mains[:-1] for p in members]
-                    state[level][-1] |= {"recent": True, "order": _recent_order(target, members, settled, files)}
+                    recent_entry = (state[level][-1], target, members)
+        for name, swap in swaps:  # in the plan's order; the first failure is raised
+            swap.result()
+            rebuilt.append(name)
+        for counting in countings:
+            document_counts.update(counting.result())
+    if recent_entry is not None:
+        entry, target, members = recent_entry
+        settled = [p for _, members_, _ in mains[:-1] for p in members_]
+        entry |= {"recent": True, "order": _recent_order(target, members, settled, files)}
     for stale in cache.glob("*.json"):
         if stale.name not in used:
             stale.unlink()
