@@ -658,14 +658,16 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
                 target = bundle / folder / key
                 again = previous.get(f"{level}/{key}", {}).get("digest") != digest \
                     or not (target / "pagefind-entry.json").is_file()
+                views_of = view_pages(members) if again else None
                 if again:
-                    swaps.append((name, indexer.submit(_swap_in, view_pages(members), name, target, chunk)))
+                    swaps.append((name, indexer.submit(_swap_in, views_of, name, target, chunk)))
                 if level == "periods":
                     words = cache / f"{digest}.json"
                     used.add(words.name)
                     counts = _read_words(words)
                     if counts is None:
-                        countings.append(counter.submit(_count_words, words, list(view_pages(members).values())))
+                        views_of = views_of or view_pages(members)
+                        countings.append(counter.submit(_count_words, words, list(views_of.values())))
                     else:
                         document_counts.update(counts)
                 dated = sorted(months[m] for m in members if months[m])

@@ -141,10 +141,13 @@ class Zygote:
         try:
             with open(self.report, "rb") as fh:
                 notes = pickle.load(fh)
-            self.report.replace(self.notes)  # for the next start
         except (OSError, EOFError, pickle.UnpicklingError):
             self.report.unlink(missing_ok=True)
             return
+        try:
+            self.report.replace(self.notes)  # held from the start next time
+        except OSError:
+            self.report.unlink(missing_ok=True)
         gc.unfreeze()
         self._preload(notes)
         self._settle()

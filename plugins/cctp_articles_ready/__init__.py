@@ -57,8 +57,10 @@ def generate_articles(self, write):
         _stock["generate_articles"](self, write)
         if _written is not None:
             output = os.path.abspath(self.output_path)
-            names = [os.path.relpath(os.path.abspath(path), output).replace(os.sep, "/") for path in _written]
-            atomic_write(Path(f"{listed}{WRITTEN}{os.getpid()}"), pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))
+            names = [os.path.relpath(os.path.abspath(path), output).replace(os.sep, "/")
+                     for path in _written]
+            atomic_write(Path(f"{listed}{WRITTEN}{os.getpid()}"),
+                         pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         _written = None
     if fd is not None:

@@ -245,8 +245,9 @@ def _verify(content, made: bytes) -> None:
     that _made_digest cannot see (a plugin changed a value of the state in place): fail,
     naming the file and the attributes."""
     attrs = vars(content)
-    parts = {name: hashlib.blake2b(_pickled(value) or repr(value).encode(), digest_size=16).digest()
-             for name, value in attrs.items() if name not in _DROP_WITH_BODY}
+    # An attribute pickle cannot take has no bytes that follow its data: left out.
+    pickled = {name: _pickled(value) for name, value in attrs.items() if name not in _DROP_WITH_BODY}
+    parts = {name: hashlib.blake2b(data, digest_size=16).digest() for name, data in pickled.items() if data}
     # The body as bytes, whether decoded or still waiting.
     parts[BODY] = hashlib.blake2b(_body(attrs) or b"", digest_size=16).digest()
     key = getattr(content, "source_path", None) or repr(content)
