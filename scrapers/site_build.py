@@ -106,8 +106,9 @@ def salt(settings: Path) -> str:
 
 # The listings' share of the rendering (cctp_parallel_write) in a build that renders few pages:
 # the listings' process then spends its time signing ~8,000 pages it mostly keeps, and took
-# longest. Watched builds after one new article at 10,000 articles, shares in turn: 3.07 s
-# median with 0.40 (2.89-3.28, 10 builds), 3.17 s with the full build's 0.44 (3.01-3.27).
+# longest. Builds forked from one waiting process (as `cctp build --watch`) after one new
+# article at 10,000 articles, shares in turn: 3.07 s median with 0.40 (2.89-3.28, 10 builds),
+# 3.17 s with the full build's 0.44 (3.01-3.27).
 INCREMENTAL_LISTING_SHARE = 0.40
 
 # More processes than this add memory (each holds a copy-on-write view of the context) for
