@@ -89,7 +89,7 @@ def _own(content) -> bytes:
         return found[1]
     made = _made_from(content)
     if made is not None:  # the file as it was read (no stat of every file, in every process)
-        digest = made[2].encode("utf-8", "surrogateescape")
+        digest = made[1].encode("utf-8", "surrogateescape")
     else:
         path = getattr(content, "source_path", None) or ""
         try:
@@ -185,7 +185,7 @@ def _pickled(value) -> bytes | None:
     return buffer.getvalue()
 
 
-def _made_digest(content, names: tuple, values: tuple, _origin: str, body) -> bytes | None:
+def _made_digest(content, state: dict, _origin: str, body) -> bytes | None:
     """An article cctp_read_cache restored or read in this build, digested as what it was
     made from (its origin, in _own: its state follows from it, as that cache trusts) plus what
     was set on it since: what the generators derived from other articles (related items, neighbours,
@@ -195,8 +195,8 @@ def _made_digest(content, names: tuple, values: tuple, _origin: str, body) -> by
     cannot take (then it is digested whole)."""
     attrs = vars(content)
     # Compared in C: ~70 names an article, nearly all of them still the state's own objects.
-    since = set(compress(names, map(operator.is_not, map(attrs.get, names, repeat(_MISSING)), values)))
-    since.update(attrs.keys() - _name_set(names))
+    since = set(compress(state, map(operator.is_not, map(attrs.get, state, repeat(_MISSING)), state.values())))
+    since.update(attrs.keys() - state.keys())
     since.difference_update(_DROP_WITH_BODY)
     gone = sorted(name for name in since if name not in attrs)
     refs = _state["own_items"]
@@ -218,7 +218,7 @@ def _made_digest(content, names: tuple, values: tuple, _origin: str, body) -> by
     current = attrs.get(BODY, _MISSING)
     if current is _MISSING:
         current = attrs.get(LAZY_BODY)
-    if current is not body and BODY not in names:
+    if current is not body and BODY not in state:
         data.append((BODY, _body(attrs)))
     pickled = _pickled(data)
     if pickled is None:
@@ -229,14 +229,6 @@ def _made_digest(content, names: tuple, values: tuple, _origin: str, body) -> by
     if gone:
         h.update(b"\0gone\0" + "\0".join(gone).encode())
     return h.digest()
-
-
-def _name_set(names: tuple) -> frozenset:
-    memo = _state["name_sets"]
-    found = memo.get(id(names))
-    if found is None or found[0] is not names:
-        found = memo[id(names)] = (names, frozenset(names))
-    return found[1]
 
 
 def _verify(content, made: bytes) -> None:
@@ -795,7 +787,7 @@ def start(pelican) -> None:
         return
     _state.update(on=True, path=Path(path), salt=str(settings.get("INCREMENTAL_SALT") or ""),
                   output=os.path.abspath(pelican.output_path), started=time.time_ns(),
-                  calls={}, debug={}, verify={}, old_verify={}, name_sets={}, frozen_types={}, frozen_memo={}, primed=False, group=_NO_GROUP, groups={}, group_memo={}, shallow_memo={}, list_memo={}, shared_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, own_items={}, own_reduced={}, context_memo={}, templates={}, parsed={},
+                  calls={}, debug={}, verify={}, old_verify={}, frozen_types={}, frozen_memo={}, primed=False, group=_NO_GROUP, groups={}, group_memo={}, shallow_memo={}, list_memo={}, shared_memo={}, reading=None, written=[], kept=set(), memo={}, own={}, own_items={}, own_reduced={}, context_memo={}, templates={}, parsed={},
                   skipped=0, rendered=0, old_calls={}, old_files={})
     try:
         with open(path, "rb") as fh:

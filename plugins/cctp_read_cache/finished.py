@@ -250,8 +250,8 @@ class _LazyBody:
             raise AttributeError("_content")
         text = obj.__dict__["_content"] = body.utf8.decode("utf-8", "surrogatepass")
         made = _made.get(id(obj))
-        if made is not None and made[0] is obj and made[4] is body:
-            made[4] = text  # decoded, not changed: still the body it was made with
+        if made is not None and made[0] is obj and made[3] is body:
+            made[3] = text  # decoded, not changed: still the body it was made with
         return text
 
 
@@ -266,17 +266,17 @@ _stock_static_links = None
 _stock_valid_save_as = None
 _checked: dict = {}  # id(restored content) -> (content, the output folder its save_as is inside)
 _pending: dict = {}  # id(content just kept) -> (content, its Memo, its path)
-# id(content restored or kept in this build) -> [content, its state's names, their values,
-# what that state follows from, its body as made (its Body while undecoded)]: see made_from.
+# id(content restored or kept in this build) -> [content, the state it was made with, what
+# that state follows from, its body as made (its Body while undecoded)]: see made_from.
 _made: dict = {}
-_names: dict = {}  # one tuple for each set of attribute names (most articles share one)
 
 
 def made_from(content) -> tuple | None:
-    """(names, values, origin, body) of an article restored or kept in this build, else None.
+    """(state, origin, body) of an article restored or kept in this build, else None.
 
-    ``names``, ``values``: its attributes as content_object_init left them (values the same
-    objects as then, unless a plugin set new ones since; the body is not among them).
+    ``state``: its attributes as content_object_init left them, the dict it was restored from
+    or kept as (values the same objects as the article's, unless a plugin set new ones since;
+    the body is not among them).
     ``origin``: a text naming what that state follows from (the file's path, size and
     modification time, its content class and this cache's code stamp), as this cache trusts
     when it restores it. ``body``: the body it was made with (a str, or the Body still waiting
@@ -287,10 +287,9 @@ def made_from(content) -> tuple | None:
 
 
 def _note_made(content, state: dict, memo, path: str, stamp, body) -> None:
-    names = tuple(state)
-    names = _names.setdefault(names, names)
+    # The state itself, not a copy: nothing changes it once the article is made from it.
     origin = f"{path}\0{stamp[0]}\0{stamp[1]}\0{type(content).__qualname__}\0{memo.salt}"
-    _made[id(content)] = [content, names, tuple(state.values()), origin, body]
+    _made[id(content)] = [content, state, origin, body]
 
 
 def _has_valid_save_as(self) -> bool:
@@ -382,7 +381,6 @@ def configure(settings: dict) -> None:
     nothing when articles cannot be restored (Pelican's setlocale on a tuple date format is
     a side effect of making an article)."""
     _made.clear()
-    _names.clear()
     formats = [settings.get("DEFAULT_DATE_FORMAT"), *dict(settings.get("DATE_FORMATS") or {}).values()]
     if any(isinstance(f, tuple) for f in formats):
         return
