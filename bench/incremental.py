@@ -79,8 +79,8 @@ def bundles(output: Path) -> dict[str, str]:
         shards = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     except OSError:
         return {}
-    return {f"{folder}/{s['key']}": s["digest"] for level, folder in (("main", "chinh"), ("periods", "giai-doan"))
-            for s in shards[level]}
+    parts = [*shards["main"], *shards["periods"], *([shards["periods_recent"]] if "periods_recent" in shards else [])]
+    return {s["path"].rstrip("/"): s["digest"] for s in parts if s["path"]}
 
 
 def main() -> None:

@@ -180,13 +180,15 @@ EVERY_PAGE = TERMINATOR * 2
 _BODY_START = re.compile(r"<[^>]*\sdata-pagefind-body(?=[\s>=])[^>]*>")
 
 
-def search_view(html: str) -> str:
+def search_view(html: str, period: str | None = None) -> str:
     """The page as Pagefind should read it: text encoded, markup and attributes untouched
     (filter values, sort keys and attribute metadata keep their real spelling), and
-    EVERY_PAGE at the start of the indexed region."""
+    EVERY_PAGE at the start of the indexed region; ``period``: its period as the PERIOD_FILTER
+    filter (for the periods' recent bundle, see "Recent pages")."""
     parts = _TAG.split(html)
     view = "".join(part if i % 2 else encode_text(part) for i, part in enumerate(parts))
-    return _BODY_START.sub(lambda m: m.group(0) + EVERY_PAGE + " ", view, count=1)
+    tag = f'<span data-pagefind-filter="{PERIOD_FILTER}:{period}"></span>' if period else ""
+    return _BODY_START.sub(lambda m: m.group(0) + tag + EVERY_PAGE + " ", view, count=1)
 
 
 class IndexBuildError(RuntimeError):
@@ -291,10 +293,12 @@ def plan_main(months: dict[str, tuple[int, int] | None], limit: int = MAIN_PAGES
     return {(str(year) if year else UNDATED): pages for year, pages in reversed(bundles)}
 
 
-def _digest(hashes: dict[str, bytes], pages: list[str], chunk: int) -> str:
+def _digest(hashes: dict[str, bytes], pages: list[str], chunk: int, periods: dict[str, str] | None = None) -> str:
     digest = hashlib.sha256(f"{FORMAT} {PAGEFIND_VERSION} {chunk}".encode())
     for page in pages:
         digest.update(page.encode() + b"\0" + hashes[page])
+        if periods is not None:
+            digest.update(b"\0" + periods[page].encode())
     return digest.hexdigest()[:20]
 
 
@@ -352,7 +356,9 @@ def _read_state(bundle: Path) -> dict:
         state = json.loads((bundle / SHARDS_FILE).read_text(encoding="utf-8"))
         if state.get("format") != FORMAT:
             return {}
-        found = {f"{level}/{s['key']}": s for level in ("main", "periods") for s in state[level]}
+        # By bundle name (folder/key), the periods' recent bundle included.
+        found = {s["path"].rstrip("/"): s for s in [*state["main"], *state["periods"], state.get("periods_recent")]
+                 if s and s["path"]}
         return {**found, "hub": state.get("hub", {})}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -375,6 +381,23 @@ def _count_words(words: Path, views: list[Path]) -> Counter:
     return counts
 
 
+def _new_prefixes(words, known) -> list[str]:
+    """For each of ``words`` not in ``known`` (words as indexed: ended by TERMINATOR), its
+    shortest beginning that no word of ``known`` has: a query word that begins with one of them,
+    or a prefix being typed that does, is held by none of the pages ``known`` comes from."""
+    held = sorted(known)
+    found = set()
+    for word in words:
+        if word in known:
+            continue
+        for end in range(1, len(word) + 1):
+            at = bisect.bisect_left(held, word[:end])
+            if at == len(held) or not held[at].startswith(word[:end]):
+                found.add(word[:end])
+                break
+    return sorted(found)
+
+
 def _indexed_words(view: str) -> set[str]:
     """The words Pagefind indexes in a search view, roughly: those of the body region."""
     body = _BODY.search(view)
@@ -395,12 +418,24 @@ def _indexed_words(view: str) -> set[str]:
 # with ``--full``. Which pages each main bundle holds is kept in the cache (``bundles-*.state``)
 # and trusted only when its digests are those of shards.json.
 #
+# The periods keep their recent pages apart the same way: each period is planned over all
+# pages, as from scratch, but its own bundle holds only its pages that are not recent, so an
+# addition leaves it as it was (indexing the newest month again, ~130 pages, was the largest
+# part of the index step after one new article at 10,000 articles). The recent pages are
+# indexed once more as ``giai-doan/moi``, each with its period as the PERIOD_FILTER filter:
+# the search page merges that bundle into each period shards.json says has recent pages
+# ("recent": how many), and the period's search filters it to the period.
+#
 # Pagefind sorts a merged search by each page's position within its own bundle, so for a
-# sort by date the search page needs to know where a recent page falls among the main
-# bundles' pages: the recent entry of shards.json maps each of its Pagefind page ids to the
-# number of dated main pages whose date is not later than its own ("order").
+# sort by date the search page needs to know where a recent page falls among the pages it is
+# merged with: each recent entry of shards.json (the main one, and "periods_recent") maps its
+# Pagefind page ids to the number of dated pages merged with it (the main bundles', or its
+# period's own) whose date is not later than its own ("order").
 RECENT = "moi"
-# Each addition indexes the recent bundle again, whole (about 15 ms of CPU a page here), and
+# The filter that holds a page's period (search.js's PERIOD): set on the periods' own bundles
+# by the search page when it opens them, and in the recent pages' views.
+PERIOD_FILTER = "giai-doan"
+# Each addition indexes the recent bundles again, whole (about 15 ms of CPU a page here), and
 # folding it back costs one main bundle (100–140 s at 10,000 pages): about a hundred pages
 # keeps both the worst addition and the share of the fold per addition near a second.
 RECENT_PAGES = 100
@@ -549,7 +584,7 @@ def plan_recent(files: dict[str, list], memo: dict, main_pages: int = MAIN_PAGES
 
 def _trusted(memo: dict, previous: dict) -> dict:
     """The memo, if its bundles are exactly those shards.json lists, with the same digests."""
-    listed = {key.split("/", 1)[1]: entry.get("digest") for key, entry in previous.items() if key.startswith("main/")}
+    listed = {key.split("/", 1)[1]: entry.get("digest") for key, entry in previous.items() if key.startswith("chinh/")}
     held = {key: entry.get("digest") for key, entry in (memo.get("main") or {}).items()}
     if memo.get("recent"):
         held[RECENT] = memo["recent"].get("digest")
@@ -570,9 +605,9 @@ def _url(page: str) -> str:
     return "/" + (page.removesuffix("index.html") if page.endswith("/index.html") or page == "index.html" else page)
 
 
-def _recent_order(bundle: Path, recent: list[str], main: list[str], files: dict[str, list]) -> dict[str, int]:
-    """Pagefind id of each dated recent page → how many dated main pages are not later."""
-    dates = sorted(files[p][3] for p in main if files[p][3])
+def _recent_order(bundle: Path, recent: list[str], dates_of, files: dict[str, list]) -> dict[str, int]:
+    """Pagefind id of each dated recent page in ``bundle`` → how many of the dated pages it is
+    merged with are not later (``dates_of(page)``: their dates, sorted)."""
     ids = _page_ids(bundle)
     order = {}
     for page in recent:
@@ -580,7 +615,7 @@ def _recent_order(bundle: Path, recent: list[str], main: list[str], files: dict[
         if date is None:
             continue  # no sort key: Pagefind leaves the page out of sorted results
         if _url(page) in ids:  # else Pagefind left it out (no text): no result to place
-            order[ids[_url(page)]] = bisect.bisect_right(dates, date)
+            order[ids[_url(page)]] = bisect.bisect_right(dates_of(page), date)
     return order
 
 
@@ -629,69 +664,93 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
         if old != views:
             shutil.rmtree(old)
 
-    def view_pages(members: list[str]) -> dict[str, Path]:
-        """Page → its search view's file, written if missing."""
+    def view_pages(members: list[str], periods: dict[str, str] | None = None) -> dict[str, Path]:
+        """Page → its search view's file, written if missing (``periods``: with its period)."""
         found = {}
         for page in members:
-            view = found[page] = views / f"{files[page][2]}.html"
+            period = periods[page] if periods else None
+            view = found[page] = views / (f"{files[page][2]}-{period}.html" if period else f"{files[page][2]}.html")
             if not view.exists():
                 fresh = view.with_suffix(".tmp")
-                fresh.write_text(search_view((output / page).read_text(encoding="utf-8")), encoding="utf-8")
+                fresh.write_text(search_view((output / page).read_text(encoding="utf-8"), period), encoding="utf-8")
                 fresh.replace(view)
         return found
 
-    mains = [(key, members, MAIN_CHUNK) for key, members in main_plan.items()]
-    mains += [(RECENT, recent, PERIOD_CHUNK)] if recent else []
-    plans = (("main", "chinh", mains),
-             ("periods", "giai-doan", [(key, members, PERIOD_CHUNK)
-                                       for key, members in plan_periods(months, period_pages).items()]))
+    # Each bundle as (slot in shards.json, folder, key, its own pages, chunk, the pages its entry
+    # counts, their periods when it is the periods' recent bundle).
+    period_plan = plan_periods(months, period_pages)
+    in_recent = set(recent)
+    period_of = {page: key for key, members in period_plan.items() for page in members if page in in_recent}
+    planned_bundles = [("main", "chinh", key, members, MAIN_CHUNK, members, None) for key, members in main_plan.items()]
+    planned_bundles += [("main", "chinh", RECENT, recent, PERIOD_CHUNK, recent, None)] if recent else []
+    planned_bundles += [("periods", "giai-doan", key, [m for m in members if m not in in_recent], PERIOD_CHUNK, members, None)
+                        for key, members in period_plan.items()]
+    planned_bundles += [("periods_recent", "giai-doan", RECENT, recent, PERIOD_CHUNK, recent, period_of)] if recent else []
     # The bundles to index again are indexed one after the other in a thread (Pagefind runs as
     # a process of its own, and one at a time holds as much memory as ever), while this thread
     # goes through the other bundles; a period's words not counted yet are counted in another.
-    # Bundles of at most RECENT_PAGES pages (the recent one, after an addition) are indexed in
+    # Bundles of at most RECENT_PAGES pages (the recent ones, after an addition) are indexed in
     # a thread of their own, beside the others: one more Pagefind of at most ~25 MB.
-    swaps, countings, recent_entry = [], [], None
+    swaps, countings, entries, words_of = [], [], {}, {}
+    state.update(main=[], periods=[])
     with ThreadPoolExecutor(1) as indexer, ThreadPoolExecutor(1) as aside, ThreadPoolExecutor(1) as counter:
-        for level, folder, plan in plans:
-            state[level] = []
-            for key, members, chunk in plan:
-                name = f"{folder}/{key}"
-                digest = _digest(hashes, members, chunk)
-                target = bundle / folder / key
-                again = previous.get(f"{level}/{key}", {}).get("digest") != digest \
-                    or not (target / "pagefind-entry.json").is_file()
-                views_of = view_pages(members) if again else None
-                if again:
-                    runner = aside if len(members) <= RECENT_PAGES else indexer
-                    swaps.append((name, runner.submit(_swap_in, views_of, name, target, chunk)))
-                if level == "periods":
-                    words = cache / f"{digest}.json"
-                    used.add(words.name)
-                    counts = _read_words(words)
-                    if counts is None:
-                        views_of = views_of or view_pages(members)
-                        countings.append(counter.submit(_count_words, words, list(views_of.values())))
-                    else:
-                        document_counts.update(counts)
-                dated = sorted(months[m] for m in members if months[m])
-                state[level].append({"key": key, "path": f"{folder}/{key}/", "pages": len(members), "digest": digest,
-                                     "from": "%d-%02d" % dated[0] if dated else None,
-                                     "to": "%d-%02d" % dated[-1] if dated else None})
-                if level == "main" and key == RECENT:
-                    recent_entry = (state[level][-1], target, members)
+        for slot, folder, key, members, chunk, listed, periods in planned_bundles:
+            name = f"{folder}/{key}"
+            digest = _digest(hashes, members, chunk, periods)
+            target = bundle / folder / key
+            again = bool(members) and (previous.get(name, {}).get("digest") != digest
+                                       or not (target / "pagefind-entry.json").is_file())
+            views_of = view_pages(members, periods) if again else None
+            if again:
+                runner = aside if len(members) <= RECENT_PAGES else indexer
+                swaps.append((name, runner.submit(_swap_in, views_of, name, target, chunk)))
+            if slot != "main" and members:  # every page counted once: in its period or the periods' recent bundle
+                words = cache / f"{digest}.json"
+                used.add(words.name)
+                counts = words_of[name] = _read_words(words)
+                if counts is None:
+                    views_of = views_of or view_pages(members, periods)
+                    countings.append((name, counter.submit(_count_words, words, list(views_of.values()))))
+            dated = sorted(months[m] for m in listed if months[m])
+            entry = entries[name] = {
+                "key": key, "path": f"{name}/" if members else None, "pages": len(listed), "digest": digest,
+                "from": "%d-%02d" % dated[0] if dated else None, "to": "%d-%02d" % dated[-1] if dated else None}
+            if len(listed) > len(members):
+                entry["recent"] = len(listed) - len(members)
+            if slot == "periods_recent":
+                state[slot] = entry
+            else:
+                state[slot].append(entry)
         for name, swap in swaps:  # in the plan's order; the first failure is raised
             swap.result()
             rebuilt.append(name)
-        for counting in countings:
-            document_counts.update(counting.result())
-    if recent_entry is not None:
-        entry, target, members = recent_entry
-        settled = [p for _, members_, _ in mains[:-1] for p in members_]
-        entry |= {"recent": True, "order": _recent_order(target, members, settled, files)}
+        for name, counting in countings:
+            words_of[name] = counting.result()
+    for counts in words_of.values():
+        document_counts.update(counts)
+    if recent:
+        # Where each recent page falls in date order among the pages it is merged with.
+        main_dates = sorted(files[p][3] for key, members in main_plan.items() for p in members if files[p][3])
+        own_dates = {key: sorted(files[p][3] for p in members if p not in in_recent and files[p][3])
+                     for key, members in period_plan.items()}
+        entries[f"chinh/{RECENT}"] |= {"recent": True, "order": _recent_order(
+            bundle / "chinh" / RECENT, recent, lambda page: main_dates, files)}
+        entries[f"giai-doan/{RECENT}"] |= {"recent": True, "order": _recent_order(
+            bundle / "giai-doan" / RECENT, recent, lambda page: own_dates[period_of[page]], files)}
+        # Which words the recent pages hold, and which the others lack (see "Recent pages").
+        recent_words = words_of[f"giai-doan/{RECENT}"]
+        settled = set().union(*(counts for name, counts in words_of.items() if name != f"giai-doan/{RECENT}"))
+        entries[f"chinh/{RECENT}"] |= {"words": sorted(w.removesuffix(TERMINATOR) for w in recent_words),
+                                       "new": _new_prefixes(recent_words, settled)}
+        by_period: dict[str, set] = {}
+        for page, view in view_pages(recent, period_of).items():
+            by_period.setdefault(period_of[page], set()).update(_indexed_words(view.read_text(encoding="utf-8")))
+        for key, held in by_period.items():
+            entries[f"giai-doan/{key}"]["new"] = _new_prefixes(held, words_of.get(f"giai-doan/{key}") or {})
     for stale in cache.glob("*.json"):
         if stale.name not in used:
             stale.unlink()
-    current = {f"{f[2]}.html" for f in files.values()}
+    current = {f"{f[2]}.html" for f in files.values()} | {f"{files[p][2]}-{k}.html" for p, k in period_of.items()}
     for stale in os.scandir(views):
         if stale.name not in current:  # views of pages gone or changed, and leftovers of a stopped run
             shutil.rmtree(stale.path) if stale.is_dir(follow_symlinks=False) else os.unlink(stale.path)
@@ -713,18 +772,17 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
     _write_json(memo_path, {"format": FORMAT, "main_pages": main_pages, "files": files,
                             "main": {key: {"digest": digests[key], "pages": members} for key, members in main_plan.items()},
                             "recent": {"digest": digests[RECENT], "pages": recent} if recent else None})
-    # Bundles no longer planned, and whatever an older layout left.
-    wanted = {SHARDS_FILE, *(s["path"].split("/")[0] for level in ("main", "periods") for s in state[level])}
+    # Bundles no longer planned (a period whose pages are all recent has none of its own), and
+    # whatever an older layout left.
+    kept = {name for name, entry in entries.items() if entry["path"]} | {f"giai-doan/{HUB}"}
     for item in bundle.iterdir():
-        if item.name not in wanted:
+        if item.name not in {SHARDS_FILE, "chinh", "giai-doan"}:
             shutil.rmtree(item) if item.is_dir() else item.unlink()
-    for level, folder in (("main", "chinh"), ("periods", "giai-doan")):
-        keys = {s["key"] for s in state[level]} | ({HUB} if level == "periods" else set())
+    for folder in ("chinh", "giai-doan"):
         for item in (bundle / folder).iterdir():
-            if item.name not in keys:
+            if f"{folder}/{item.name}" not in kept:
                 shutil.rmtree(item) if item.is_dir() else item.unlink()
-    return {"pages": len(pages), "bundles": len(state["main"]) + len(state["periods"]), "rebuilt": rebuilt,
-            "recent": len(recent)}
+    return {"pages": len(pages), "bundles": len(kept) - 1, "rebuilt": rebuilt, "recent": len(recent)}
 
 
 def listing_after(output: Path, previous: dict, rebuilt: list[str], walk) -> dict[str, list[int]]:
@@ -798,7 +856,7 @@ def main(argv: list[str] | None = None) -> int:
 def summary(done: dict, output: Path) -> str:
     """What build_index did, in a line."""
     return (f"chỉ mục: {done['pages']} trang bài viết, {done['bundles']} phần → {output / BUNDLE}"
-            + (f" ({done['recent']} bài mới trong chinh/{RECENT})" if done["recent"] else "")
+            + (f" ({done['recent']} bài mới trong chinh/{RECENT}, giai-doan/{RECENT})" if done["recent"] else "")
             + f"; lập lại {len(done['rebuilt'])} phần" + (f" ({', '.join(done['rebuilt'])})" if done["rebuilt"] else ""))
 
 

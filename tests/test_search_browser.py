@@ -440,18 +440,24 @@ def test_no_serious_accessibility_violations_on_the_search_page(visit, search_ur
 BUDGETS = tuple(round(10 ** (3 + i / 5)) for i in range(16))
 
 
+def with_budgets(site: Path, budgets: tuple[int, ...], default: int | None = None) -> None:
+    """The search page of `site` served with each ranking budget at tim-kiem-<budget>/, and
+    with `default` (if given) at tim-kiem/ itself."""
+    page = site / "tim-kiem" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    data = re.search(r'(<script type="application/json" id="du-lieu-tim-kiem">)(.*?)(</script>)', html, re.S)
+    for budget in ((default,) if default is not None else ()) + budgets:
+        patched = json.loads(data.group(2)) | {"ranking_budget": budget}
+        target = page if budget == default else site / f"tim-kiem-{budget}" / "index.html"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(html.replace(data.group(2), json.dumps(patched, ensure_ascii=False)), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def period_url(search_archive, tmp_path_factory):
     site = tmp_path_factory.mktemp("period-archive") / "output"
     shutil.copytree(search_archive, site)
-    page = site / "tim-kiem" / "index.html"
-    html = page.read_text(encoding="utf-8")
-    data = re.search(r'(<script type="application/json" id="du-lieu-tim-kiem">)(.*?)(</script>)', html, re.S)
-    for budget in (0, *BUDGETS):
-        patched = json.loads(data.group(2)) | {"ranking_budget": budget}
-        target = page if not budget else site / f"tim-kiem-{budget}" / "index.html"
-        target.parent.mkdir(exist_ok=True)
-        target.write_text(html.replace(data.group(2), json.dumps(patched, ensure_ascii=False)), encoding="utf-8")
+    with_budgets(site, BUDGETS, default=0)
     build_index(site, period_pages=40)  # several periods, as a large archive has
     with serve_under_sub_path(site, tmp_path_factory.mktemp("serve-period")) as url:
         yield url + "tim-kiem/"

@@ -224,12 +224,76 @@ async function newEngine(info, options) {
   await wasmReady.catch(() => {});
   return make();
 }
+
+// An engine over bundles: [bundle, merge options] pairs, the first opened and the others
+// merged into it (a bundle: its entry in shards.json; `tag`: its cache tag).
+async function engineOver(info, [[first], ...others], tag) {
+  const pagefind = await newEngine(info, { basePath: info.base(first), metaCacheTag: tag || first.digest });
+  await Promise.all(others.map(([part, options]) => pagefind.mergeIndex(info.base(part), { metaCacheTag: part.digest, ...options })));
+  return pagefind;
+}
+
+// Pagefind leaves a query word out of a bundle's search when that bundle does not hold it (and
+// then matches the rest): merged with a recent bundle (scrapers/index.py, "Recent pages"), a
+// bundle lacking a word the other holds would give pages that lack it, as one bundle of every
+// page never would. So each search goes to an engine of only the bundles that hold all its
+// words: "all" as a rule; "settled" (without the recent bundle) for a word the recent pages
+// lack, which shards.json lists (`words`); "recent" for a word the other pages lack (one
+// beginning with one of `news`); none for both. `make(which)` makes an engine, once, when first needed.
+const NOTHING = { results: [], unfilteredResultCount: 0, filters: {}, totalFilters: {} };
+function scopedEngine(recentWords, news, make) {
+  const held = new Set(recentWords);
+  const engines = new Map();
+  let withFilters = false;  // filters() was called: every engine loads its filters' values
+  const engine = (which) => {
+    if (!engines.has(which)) {
+      const made = make(which).then(async (e) => { if (withFilters) await e.filters(); return e; });
+      made.catch(() => engines.delete(which));
+      engines.set(which, made);
+    }
+    return engines.get(which);
+  };
+  const scope = (term) => {
+    let recentLacks = false;
+    let othersLack = false;
+    for (const run of term.match(/[\p{L}\p{N}]+/gu) || []) {
+      const full = run.endsWith(END);
+      const word = full ? run.slice(0, -END.length) : run;
+      if (!word || word.split(END).join("") === "") continue;  // the word every page holds
+      if (full ? !held.has(word) : !recentWords.some((w) => w.startsWith(word))) recentLacks = true;
+      const spelled = full ? word + END : word;
+      if (news.some((prefix) => spelled.startsWith(prefix))) othersLack = true;
+    }
+    return recentLacks ? (othersLack ? null : "settled") : (othersLack ? "recent" : "all");
+  };
+  return {
+    async search(term, options) {
+      const which = scope(term);
+      return which ? (await engine(which)).search(term, options) : NOTHING;
+    },
+    async preload(term, options) {
+      const which = scope(term);
+      if (which) await (await engine(which)).preload(term, options);
+    },
+    async filters() {
+      withFilters = true;
+      const [all] = await Promise.all([engine("all"), ...engines.values()].map(async (e) => (await e).filters()));
+      return all;
+    },
+    destroy() {
+      for (const made of engines.values()) made.then((e) => e.destroy()).catch(() => {});
+    },
+  };
+}
+
 function loadMain() {
   if (!mainEngine) {
     mainEngine = loadIndex().then(async (info) => {
-      const pagefind = await newEngine(info, { basePath: info.base(info.main[0]), metaCacheTag: info.main[0].digest });
-      await Promise.all(info.main.slice(1).map((part) => pagefind.mergeIndex(info.base(part), { metaCacheTag: part.digest })));
-      return pagefind;
+      const recent = info.main.find((part) => part.recent);
+      const settled = info.main.filter((part) => !part.recent).map((part) => [part, {}]);
+      if (!recent) return engineOver(info, settled);
+      return scopedEngine(recent.words, recent.new, (which) => engineOver(info,
+        which === "recent" ? [[recent, {}]] : which === "settled" ? settled : [...settled, [recent, {}]]));
     });
     mainEngine.catch(() => { mainEngine = null; });
   }
@@ -238,8 +302,10 @@ function loadMain() {
 
 // A period is opened on its own (each Pagefind engine fetches the index files of every bundle
 // merged into it for every search): the one-page hub bundle, which no query finds, merged
-// with the period, whose pages carry its key as the PERIOD filter. The hub's WebAssembly is
-// fetched once for all periods. The engines of the periods used last are kept open.
+// with the period, whose pages carry its key as the PERIOD filter, and with the periods'
+// recent bundle when some of the period's pages are there (`recent`; each page of that bundle
+// carries its own period's key). The hub's WebAssembly is fetched once for all periods. The
+// engines of the periods used last are kept open.
 const PERIOD = "giai-doan";
 // In a list of periods: the year named in the query, ranked at once (searchResults).
 const YEAR_KEY = "nam";
@@ -251,9 +317,13 @@ function openPeriod(key) {
   if (!periodsOpen.has(key)) {
     const opened = loadIndex().then(async (info) => {
       const part = info.periods.find((p) => p.key === key);
-      const pagefind = await newEngine(info, { basePath: info.base(info.hub), metaCacheTag: `${info.format}-${info.pagefind}` });
-      await pagefind.mergeIndex(info.base(part), { mergeFilter: { [PERIOD]: key }, metaCacheTag: part.digest });
-      return pagefind;
+      const hub = [info.hub];
+      const own = part.path ? [[part, { mergeFilter: { [PERIOD]: key } }]] : [];
+      const tag = `${info.format}-${info.pagefind}`;
+      if (!part.recent) return engineOver(info, [hub, ...own], tag);
+      const recent = [info.periods_recent, {}];
+      return scopedEngine(info.main.find((p) => p.recent).words, part.new || [], (which) => engineOver(info,
+        which === "recent" ? [hub, recent] : which === "settled" ? [hub, ...own] : [hub, ...own, recent], tag));
     });
     opened.catch(() => periodsOpen.delete(key));
     periodsOpen.set(key, opened);
@@ -305,11 +375,11 @@ function estimate(info, query) {
 // the query's words side by side (most Vietnamese words are two or three syllables: "hoà giải" is
 // one word, "hoà … giải đoạn" is not). The tiers' searches run alongside the main one, so the
 // files each needs are fetched together.
-// Pagefind sorts a merged search by each page's place in its own bundle: a page of the recent
-// bundle (chinh/moi, scrapers/index.py) is put back by its place among the main bundles'
-// pages, which shards.json gives (`order`: how many dated main pages are not later).
-function inDateOrder(info, results, sort) {
-  const recent = info.main.find((part) => part.recent);
+// Pagefind sorts a merged search by each page's place in its own bundle: a page of a recent
+// bundle (chinh/moi, giai-doan/moi: scrapers/index.py) is put back by its place among the
+// pages merged with it, which shards.json gives (`order`: how many of their dated pages, the
+// main bundles' or its period's, are not later).
+function inDateOrder(recent, results, sort) {
   if (!recent) return results;
   const sign = sort.date === "desc" ? 1 : -1;
   const score = (r) => (r.id in recent.order ? sign * (recent.order[r.id] - 0.5) : r.score);
@@ -513,8 +583,10 @@ async function searchResults(query, state) {
       return (await rankedSearch(await loadMain(), query, { ...filters, nam: { any: namedYears } }, sort)).results;
     }
     const inPeriod = { ...filters, [PERIOD]: key };
-    if (yearAtOnce && named(info.periods.find((part) => part.key === key))) inPeriod.nam = { none: namedYears };
-    return (await rankedSearch(await openPeriod(key), query, inPeriod, sort)).results;
+    const part = info.periods.find((p) => p.key === key);
+    if (yearAtOnce && named(part)) inPeriod.nam = { none: namedYears };
+    const { results } = await rankedSearch(await openPeriod(key), query, inPeriod, sort);
+    return sort && part.recent ? inDateOrder(info.periods_recent, results, sort) : results;
   };
   // The periods in the order searched, but those outside the year asked for, or whose years
   // have no match (`counts`: matches per year, when known).
@@ -586,7 +658,7 @@ async function searchResults(query, state) {
   }
   if (global) {
     const ranked = await rankedSearch(await loadMain(), query, filters, sort);
-    if (sort) ranked.results = inDateOrder(info, ranked.results, sort);
+    if (sort) ranked.results = inDateOrder(info.main.find((part) => part.recent), ranked.results, sort);
     return { ...ranked, total: ranked.main.results.length, list: listOf(ranked.results), counted: ranked.main };
   }
   const list = periodByPeriod(periodKeys(years), fetchPeriod, started);
