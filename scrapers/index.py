@@ -21,7 +21,8 @@ Pagefind does not read the published pages themselves but a *search view* of eac
 
 The views are indexed as two sets of Pagefind bundles (main bundles and calendar periods, see
 "Shards" below), each re-indexed only when its pages change; articles added since a main
-bundle was last indexed wait in a small "recent" main bundle instead (see "Recent pages").
+bundle was last indexed wait in two small "recent" bundles instead, one for each set, and the
+search page keeps each search to the bundles that hold all its words (see "Recent pages").
 
 The search page folds queries the same way and decodes the excerpts and titles Pagefind
 returns (theme/static/js/search.js, with the tables from ``codec_tables``).
@@ -425,6 +426,14 @@ def _indexed_words(view: str) -> set[str]:
 # indexed once more as ``giai-doan/moi``, each with its period as the PERIOD_FILTER filter:
 # the search page merges that bundle into each period shards.json says has recent pages
 # ("recent": how many), and the period's search filters it to the period.
+#
+# Pagefind leaves a query word out of a bundle's search when that bundle does not hold it, and
+# matches the rest there: merged, a recent bundle would give its pages lacking a word the
+# others hold, and the others theirs lacking a word only recent pages hold. So shards.json
+# lists the recent pages' words ("words", on chinh/moi) and the shortest beginnings of them
+# that the other bundles lack ("new", _new_prefixes: on chinh/moi for the main bundles, on a
+# period for its own), and the search page sends each search to the bundles holding all its
+# words (search.js, scopedEngine).
 #
 # Pagefind sorts a merged search by each page's position within its own bundle, so for a
 # sort by date the search page needs to know where a recent page falls among the pages it is

@@ -187,6 +187,29 @@ def test_an_edited_or_deleted_article_reindexes_its_main_bundle_which_takes_the_
     assert shards(site)["pages"] == GENERATED
 
 
+def test_a_period_of_recent_pages_only_has_no_bundle_of_its_own(archives, tmp_path):
+    # The first article of a new year, whose period holds no other: found through giai-doan/moi
+    # alone until the recent pages are folded back.
+    before, after = archives
+    site = fresh_copy(before, tmp_path, "site")
+    build_index(site, period_pages=GENERATED)  # every year in one period
+    page = site / "bai-viet" / "bai-dau-nam-2026" / "index.html"
+    page.parent.mkdir()
+    page.write_text((after / NEW_PAGE).read_text(encoding="utf-8").replace("2025-12-30", "2026-01-02")
+                    .replace("nam:2025", "nam:2026"), encoding="utf-8")
+    done = build_index(site, period_pages=GENERATED)
+    newest = shards(site)["periods"][0]
+    assert newest["key"] == "2026" and newest["path"] is None and newest["pages"] == newest["recent"] == 1
+    assert not (site / BUNDLE / "giai-doan" / "2026").exists()
+    assert sorted(done["rebuilt"]) == [f"chinh/{RECENT}", f"giai-doan/{RECENT}"]
+    assert list(shards(site)["periods_recent"]["order"].values()) == [0]  # no page of its own before it
+    assert [r["filters"]["giai-doan"] for r in records(site, "periods_recent").values()] == [["2026"]]
+    build_index(site, period_pages=GENERATED, full=True)
+    newest = shards(site)["periods"][0]
+    assert newest["path"] == "giai-doan/2026/" and "recent" not in newest and "periods_recent" not in shards(site)
+    assert len(records(site, "periods")) == GENERATED + 1
+
+
 def test_the_recent_bundle_is_folded_back_past_its_limit_or_on_a_full_build(archives, tmp_path):
     before, after = archives
     site = fresh_copy(before, tmp_path, "site")
