@@ -239,7 +239,8 @@ async function engineOver(info, [[first], ...others], tag) {
 // page never would. So each search goes to an engine of only the bundles that hold all its
 // words: "all" as a rule; "settled" (without the recent bundle) for a word the recent pages
 // lack, which shards.json lists (`words`); "recent" for a word the other pages lack (one
-// beginning with one of `news`); none for both. `make(which)` makes an engine, once, when first needed.
+// beginning with one of `news`); none for both. `make(which)` makes an engine, once: "all" at
+// once (as an engine is opened before it is needed, warmUp), the others when first needed.
 const NOTHING = { results: [], unfilteredResultCount: 0, filters: {}, totalFilters: {} };
 function scopedEngine(recentWords, news, make) {
   const held = new Set(recentWords);
@@ -266,6 +267,7 @@ function scopedEngine(recentWords, news, make) {
     }
     return recentLacks ? (othersLack ? null : "settled") : (othersLack ? "recent" : "all");
   };
+  engine("all");
   return {
     async search(term, options) {
       const which = scope(term);
@@ -277,8 +279,7 @@ function scopedEngine(recentWords, news, make) {
     },
     async filters() {
       withFilters = true;
-      const [all] = await Promise.all([engine("all"), ...engines.values()].map(async (e) => (await e).filters()));
-      return all;
+      await Promise.all([...engines.values()].map(async (e) => (await e).filters()));
     },
     destroy() {
       for (const made of engines.values()) made.then((e) => e.destroy()).catch(() => {});
@@ -291,9 +292,10 @@ function loadMain() {
     mainEngine = loadIndex().then(async (info) => {
       const recent = info.main.find((part) => part.recent);
       const settled = info.main.filter((part) => !part.recent).map((part) => [part, {}]);
-      if (!recent) return engineOver(info, settled);
-      return scopedEngine(recent.words, recent.new, (which) => engineOver(info,
-        which === "recent" ? [[recent, {}]] : which === "settled" ? settled : [...settled, [recent, {}]]));
+      const all = recent ? [...settled, [recent, {}]] : settled;
+      if (!recent || !recent.words) return engineOver(info, all);  // (an index from before the words were listed)
+      return scopedEngine(recent.words, recent.new || [], (which) => engineOver(info,
+        which === "recent" ? [[recent, {}]] : which === "settled" ? settled : all));
     });
     mainEngine.catch(() => { mainEngine = null; });
   }
