@@ -187,16 +187,21 @@ def test_an_edited_or_deleted_article_reindexes_its_main_bundle_which_takes_the_
     assert shards(site)["pages"] == GENERATED
 
 
+def add_new_year_page(site: Path, after: Path) -> None:
+    """The new article as the first of 2026, a year of its own."""
+    page = site / "bai-viet" / "bai-dau-nam-2026" / "index.html"
+    page.parent.mkdir()
+    page.write_text((after / NEW_PAGE).read_text(encoding="utf-8").replace("2025-12-30", "2026-01-02")
+                    .replace("nam:2025", "nam:2026"), encoding="utf-8")
+
+
 def test_a_period_of_recent_pages_only_has_no_bundle_of_its_own(archives, tmp_path):
     # The first article of a new year, whose period holds no other: found through giai-doan/moi
     # alone until the recent pages are folded back.
     before, after = archives
     site = fresh_copy(before, tmp_path, "site")
     build_index(site, period_pages=GENERATED)  # every year in one period
-    page = site / "bai-viet" / "bai-dau-nam-2026" / "index.html"
-    page.parent.mkdir()
-    page.write_text((after / NEW_PAGE).read_text(encoding="utf-8").replace("2025-12-30", "2026-01-02")
-                    .replace("nam:2025", "nam:2026"), encoding="utf-8")
+    add_new_year_page(site, after)
     done = build_index(site, period_pages=GENERATED)
     newest = shards(site)["periods"][0]
     assert newest["key"] == "2026" and newest["path"] is None and newest["pages"] == newest["recent"] == 1
@@ -343,6 +348,25 @@ def test_period_by_period_the_search_page_finds_the_new_article_as_a_full_index_
     assert NEW[0]["title"] in mine[1]
     assert mine[0] == theirs[0]
     assert sorted(mine[1]) == sorted(theirs[1]) and len(mine[1]) == len(set(mine[1]))
+
+
+@pytest.mark.browser
+def test_a_period_without_a_bundle_of_its_own_is_searched_as_a_full_index_is(visit, archives, tmp_path):
+    before, after = archives
+    site = fresh_copy(before, tmp_path, "site")
+    build_index(site, period_pages=GENERATED)
+    add_new_year_page(site, after)
+    build_index(site, period_pages=GENERATED)
+    assert shards(site)["periods"][0]["path"] is None
+    scratch = fresh_copy(site, tmp_path, "scratch")
+    build_index(scratch, period_pages=GENERATED, full=True)
+    for built in (site, scratch):
+        with_budgets(built, (0,))
+    with serve_under_sub_path(site, tmp_path / "serve-site") as mine_url, \
+            serve_under_sub_path(scratch, tmp_path / "serve-scratch") as theirs_url:
+        for query in ("?q=" + quote_plus("phiên tòa trực tuyến"), "?q=" + quote_plus("tư pháp") + "&sap-xep=moi-nhat"):
+            mine, theirs = (search(visit, url + "tim-kiem-0/", query) for url in (mine_url, theirs_url))
+            assert NEW[0]["title"] in mine[1] and mine == theirs, query
 
 
 # Pagefind leaves a word out of the search of a bundle that lacks it (matching the rest there):
