@@ -239,8 +239,8 @@ async function engineOver(info, [[first], ...others], tag) {
 // page never would. So each search goes to an engine of only the bundles that hold all its
 // words: "all" as a rule; "settled" (without the recent bundle) for a word the recent pages
 // lack, which shards.json lists (`words`); "recent" for a word the other pages lack (one
-// beginning with one of `news`); none for both. `make(which)` makes an engine, once: "all" at
-// once (as an engine is opened before it is needed, warmUp), the others when first needed.
+// beginning with one of `news`); none for both. `make(which)` makes an engine, once, when a
+// search first needs it ("all" also when the page warms up, warmUp).
 const NOTHING = { results: [], unfilteredResultCount: 0, filters: {}, totalFilters: {} };
 function scopedEngine(recentWords, news, make) {
   const held = new Set(recentWords);
@@ -267,8 +267,8 @@ function scopedEngine(recentWords, news, make) {
     }
     return recentLacks ? (othersLack ? null : "settled") : (othersLack ? "recent" : "all");
   };
-  engine("all");
   return {
+    warm: () => engine("all"),
     async search(term, options) {
       const which = scope(term);
       return which ? (await engine(which)).search(term, options) : NOTHING;
@@ -490,7 +490,10 @@ async function warmUp(ticket) {
   const keys = info.periods.slice(0, WARM_PERIODS).map((part) => part.key);
   for (let at = 0; at < keys.length; at += at ? WARM_STEP : 1) {
     if (ticket !== generation) return;
-    await Promise.all(keys.slice(at, at ? at + WARM_STEP : 1).map(openPeriod));
+    await Promise.all(keys.slice(at, at ? at + WARM_STEP : 1).map(async (key) => {
+      const engine = await openPeriod(key);
+      if (engine.warm) await engine.warm();  // a period with recent pages (scopedEngine)
+    }));
   }
 }
 
