@@ -713,7 +713,7 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
             if again:
                 runner = aside if len(members) <= RECENT_PAGES else indexer
                 swaps.append((name, runner.submit(_swap_in, views_of, name, target, chunk)))
-            if slot != "main" and members:  # every page counted once: in its period or the periods' recent bundle
+            if slot == "periods" and members:  # the recent pages are counted below, page by page
                 words = cache / f"{digest}.json"
                 used.add(words.name)
                 counts = words_of[name] = _read_words(words)
@@ -730,12 +730,18 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
                 state[slot] = entry
             else:
                 state[slot].append(entry)
+        # The recent pages' words, each page's (its period's "new" needs them apart), read
+        # once; not kept, as their set changes with nearly every build.
+        recent_views = view_pages(recent, period_of) if recent else {}
+        reading = counter.submit(lambda: {page: _indexed_words(view.read_text(encoding="utf-8"))
+                                          for page, view in recent_views.items()})
         for name, swap in swaps:  # in the plan's order; the first failure is raised
             swap.result()
             rebuilt.append(name)
         for name, counting in countings:
             words_of[name] = counting.result()
-    for counts in words_of.values():
+        page_words = reading.result()
+    for counts in [*words_of.values(), *page_words.values()]:
         document_counts.update(counts)
     if recent:
         # Where each recent page falls in date order among the pages it is merged with.
@@ -747,13 +753,12 @@ def build_index(output: Path, glob: str = ARTICLE_GLOB, main_pages: int = MAIN_P
         entries[f"giai-doan/{RECENT}"] |= {"recent": True, "order": _recent_order(
             bundle / "giai-doan" / RECENT, recent, lambda page: own_dates[period_of[page]], files)}
         # Which words the recent pages hold, and which the others lack (see "Recent pages").
-        recent_words = words_of[f"giai-doan/{RECENT}"]
-        settled = set().union(*(counts for name, counts in words_of.items() if name != f"giai-doan/{RECENT}"))
+        recent_words = set().union(*page_words.values())
         entries[f"chinh/{RECENT}"] |= {"words": sorted(w.removesuffix(TERMINATOR) for w in recent_words),
-                                       "new": _new_prefixes(recent_words, settled)}
+                                       "new": _new_prefixes(recent_words, set().union(*words_of.values()))}
         by_period: dict[str, set] = {}
-        for page, view in view_pages(recent, period_of).items():
-            by_period.setdefault(period_of[page], set()).update(_indexed_words(view.read_text(encoding="utf-8")))
+        for page, held in page_words.items():
+            by_period.setdefault(period_of[page], set()).update(held)
         for key, held in by_period.items():
             entries[f"giai-doan/{key}"]["new"] = _new_prefixes(held, words_of.get(f"giai-doan/{key}") or {})
     for stale in cache.glob("*.json"):
